@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { GreetingsModule } from './greetings/greetings.module';
+import { HealthModule } from './health/health.module';
+import { LoggerModule } from './logging/logger.module';
+import { SandboxModule } from './sandbox/sandbox.module';
+import { UsersModule } from './users/users.module';
+import { WechatModule } from './wechat/wechat.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(config),
+        DatabaseModule.forRoot(databaseUrl),
+        UsersModule,
+        AuthModule,
+        WechatModule,
+        GreetingsModule,
+        HealthModule,
+        ...(config.sandbox.mounted ? [SandboxModule] : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { UsersModule } from '../users/users.module';
+import { AuthController } from './auth.controller';
+import { AccessTokenGuard } from './guards/access-token.guard';
+import { RolesGuard } from './guards/roles.guard';
+import { LoginEventsRepository } from './login-events/login-events.repository';
+import { LoginService } from './login.service';
+import { RevocationList } from './revocation/revocation-list';
+import { RevocationListener } from './revocation/revocation.listener';
+import { SessionService } from './sessions/session.service';
+import { SessionsRepository } from './sessions/sessions.repository';
+import { AccessTokenService } from './tokens/access-token.service';
+
+/**
+ * Sign-in for the whole monolith. Importing it closes every route by default:
+ * routes opt out with @Public(), read the caller with @CurrentUser() and
+ * require roles with @Roles(). Login flows (the wechat module) call LoginService.
+ */
+@Module({
+  imports: [PassportModule, UsersModule],
+  controllers: [AuthController],
+  providers: [
+    AccessTokenService,
+    SessionsRepository,
+    SessionService,
+    RevocationList,
+    RevocationListener,
+    LoginEventsRepository,
+    LoginService,
+    { provide: APP_GUARD, useClass: AccessTokenGuard },
+    { provide: APP_GUARD, useClass: RolesGuard },
+  ],
+  exports: [LoginService, SessionService, AccessTokenService, PassportModule],
+})
+export class AuthModule {}

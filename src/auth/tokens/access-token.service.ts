@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { createSecretKey, KeyObject } from 'node:crypto';
+import * as jwt from 'jsonwebtoken';
+import { AppConfig } from '../../config/app-config';
+import { AppError } from '../../common/errors/app-error';
+import { AuthUser } from '../auth-user';
+
+const ALGORITHM = 'HS256';
+const TOKEN_TYPE = 'at+jwt';
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+export interface AccessTokenClaims {
+  sub: string;
+  sid: string;
+  roles: string[];
+  iat: number;
+  exp: number;
+}
+
+function readHeader(token: string): { kid?: unknown; typ?: unknown } {
+  const dot = token.indexOf('.');
+  if (dot <= 0) throw new AppError('invalid_token');
+  try {
+    return JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8')) as { kid?: unknown; typ?: unknown };
+  } catch {
+    throw new AppError('invalid_token');
+  }
+}
+
+function isClaims(payload: unknown): payload is AccessTokenClaims {
+  const claims = payload as Partial<AccessTokenClaims> | null;
+  return (
+    typeof claims?.sub === 'string' &&
+    typeof claims.sid === 'string' &&
+    Array.isArray(claims.roles) &&
+    claims.roles.every((role) => typeof role === 'string')
+  );
+}
+
+/**
+ * Signs and verifies access tokens. Keys are turned into KeyObjects once:
+ * given a string, jsonwebtoken re-derives the key on every call, which costs
+ * far more than the HMAC itself on a guarded route.
+ */
+@Injectable()
+export class AccessTokenService {
+  private readonly signingKid: string;
+  private readonly keys: Map<string, KeyObject>;
+  private readonly options: { issuer: string; audience: string; ttl: number };
+
+  constructor(config: AppConfig) {
+    const { auth } = config;
+    this.signingKid = auth.signingKey.kid;
+    this.keys = new Map(auth.verificationKeys.map((key) => [key.kid, createSecretKey(Buffer.from(key.secret, 'utf8'))]));
+    this.options = { issuer: auth.issuer, audience: auth.audience, ttl: auth.accessTtlSeconds };
+  }
+
+  get expiresIn(): number {
+    return this.options.ttl;
+  }
+
+  sign(user: { id: string; roles: string[] }, sessionId: string): string {
+    return jwt.sign({ sid: sessionId, roles: user.roles }, this.keys.get(this.signingKid)!, {
+      algorithm: ALGORITHM,
+      header: { alg: ALGORITHM, typ: TOKEN_TYPE, kid: this.signingKid },
+      issuer: this.options.issuer,
+      audience: this.options.audience,
+      subject: user.id,
+      expiresIn: this.options.ttl,
+    });
+  }
+
+  verify(token: string): AuthUser {
+    const header = readHeader(token);
+    const key = typeof header.kid === 'string' ? this.keys.get(header.kid) : undefined;
+    if (!key || header.typ !== TOKEN_TYPE) throw new AppError('invalid_token');
+    let payload: unknown;
+    try {
+      payload = jwt.verify(token, key, {
+        algorithms: [ALGORITHM],
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      });
+    } catch (error) {
+      throw new AppError(error instanceof jwt.TokenExpiredError ? 'token_expired' : 'invalid_token');
+    }
+    if (!isClaims(payload)) throw new AppError('invalid_token');
+    return { id: payload.sub, sessionId: payload.sid, roles: payload.roles };
+  }
+}

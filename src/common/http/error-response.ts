@@ -1,0 +1,71 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import { AppError } from '../errors/app-error';
+import { isDatabaseUnavailable } from '../errors/database-errors';
+import { ErrorCode } from '../errors/error-codes';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: ErrorCode;
+  message: string;
+}
+
+const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
+  [HttpStatus.BAD_REQUEST]: 'invalid_request',
+  [HttpStatus.UNAUTHORIZED]: 'unauthorized',
+  [HttpStatus.FORBIDDEN]: 'forbidden',
+  [HttpStatus.NOT_FOUND]: 'not_found',
+  [HttpStatus.METHOD_NOT_ALLOWED]: 'not_found',
+  [HttpStatus.PAYLOAD_TOO_LARGE]: 'payload_too_large',
+  [HttpStatus.TOO_MANY_REQUESTS]: 'rate_limited',
+  [HttpStatus.SERVICE_UNAVAILABLE]: 'service_unavailable',
+};
+
+/** Body-parser and express errors carry `status` and `type` instead of being HttpExceptions. */
+function parserErrorCode(error: unknown): ErrorCode | undefined {
+  const status = (error as { status?: unknown })?.status;
+  const type = (error as { type?: unknown })?.type;
+  if (typeof type !== 'string' || typeof status !== 'number') return undefined;
+  if (type === 'entity.too.large') return 'payload_too_large';
+  return status >= 400 && status < 500 ? 'invalid_request' : undefined;
+}
+
+function httpExceptionMessage(exception: HttpException): string | undefined {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : undefined;
+}
+
+/**
+ * Turns anything thrown into our contract's error shape. Only AppErrors and
+ * Nest's own HTTP exceptions keep their message: anything else may hold
+ * internals (SQL, URLs, keys) and is answered with a generic text.
+ */
+export function toErrorResponse(exception: unknown): { body: ErrorBody; headers: Record<string, string> } {
+  const respond = (code: ErrorCode, status: number, message: string, headers: Record<string, string> = {}) => ({
+    body: { statusCode: status, error: code, message },
+    headers,
+  });
+  if (exception instanceof AppError) {
+    return respond(exception.code, exception.status, exception.message, exception.headers);
+  }
+  if (exception instanceof ThrottlerException) {
+    return respond('rate_limited', 429, new AppError('rate_limited').message);
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'invalid_request');
+    const message = code === 'internal_error' ? new AppError(code).message : httpExceptionMessage(exception);
+    return respond(code, status, message ?? new AppError(code).message);
+  }
+  const parserCode = parserErrorCode(exception);
+  if (parserCode) {
+    const status = new AppError(parserCode).status;
+    const message = parserCode === 'invalid_request' ? 'The request body is not valid JSON.' : new AppError(parserCode).message;
+    return respond(parserCode, status, message);
+  }
+  const fallback = new AppError(isDatabaseUnavailable(exception) ? 'service_unavailable' : 'internal_error');
+  return respond(fallback.code, fallback.status, fallback.message);
+}

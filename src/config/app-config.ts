@@ -1,0 +1,115 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { DEMO_APPS } from './demo-apps';
+import { Env, envSchema } from './env.schema';
+import { WechatApp } from './wechat-app';
+
+export interface SigningKey {
+  kid: string;
+  secret: string;
+}
+
+/** The validated, typed settings of the whole service. Built once at start-up from the environment. */
+export class AppConfig {
+  env!: Env['NODE_ENV'];
+  port!: number;
+  logLevel!: Env['LOG_LEVEL'];
+  database!: { url?: string; embeddedDir: string; embeddedPort: number };
+  auth!: {
+    issuer: string;
+    audience: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    signingKey: SigningKey;
+    /** Keys still accepted for verification (the signing key first), so keys can rotate. */
+    verificationKeys: SigningKey[];
+    /** True when no JWT_SECRET was given outside production and a random one was made for this run. */
+    secretGenerated: boolean;
+  };
+  wechat!: {
+    apps: WechatApp[];
+    apiBaseUrl: string;
+    openBaseUrl: string;
+    timeoutMs: number;
+    maxRetries: number;
+  };
+  sandbox!: {
+    /** The sandbox stands in for WeChat (no real app configured, never in production). */
+    enabled: boolean;
+    /** The sandbox is served by this app at /sandbox (rather than standalone elsewhere). */
+    mounted: boolean;
+  };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function keyIdFor(secret: string): string {
+  return createHash('sha256').update(secret).digest('base64url').slice(0, 8);
+}
+
+function parseKeyList(entries: string[] = []): SigningKey[] {
+  return entries.map((entry) => {
+    const separator = entry.indexOf(':');
+    return { kid: entry.slice(0, separator), secret: entry.slice(separator + 1) };
+  });
+}
+
+function productionProblems(env: Env): string[] {
+  const problems: string[] = [];
+  if (!env.JWT_SECRET) problems.push('JWT_SECRET must be set in production');
+  if (!env.WECHAT_APPS) problems.push('WECHAT_APPS must be set in production (the WeChat sandbox never runs there)');
+  const demoAppids = new Set(DEMO_APPS.map((app) => app.appid));
+  if (env.WECHAT_APPS?.some((app) => demoAppids.has(app.appid))) problems.push('WECHAT_APPS uses a sandbox demo app in production');
+  if (env.WECHAT_APPS?.some((app) => app.openPlatformBound !== undefined)) {
+    problems.push('WECHAT_APPS: openPlatformBound is a sandbox setting; WeChat itself says whether an app is bound');
+  }
+  return problems;
+}
+
+/**
+ * Validates the environment and builds the configuration. Throws a ConfigError
+ * whose message is one line naming every problem, so start-up can print it and stop.
+ */
+export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const env = parsed.data;
+  if (env.NODE_ENV === 'production') {
+    const problems = productionProblems(env);
+    if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+
+  const secret = env.JWT_SECRET ?? randomBytes(32).toString('base64url');
+  const signingKey = { kid: env.JWT_KEY_ID ?? keyIdFor(secret), secret };
+  const sandboxEnabled = !env.WECHAT_APPS;
+  const sandboxMounted = sandboxEnabled && !env.WECHAT_API_BASE_URL;
+  const localSandbox = `http://127.0.0.1:${env.PORT}/sandbox`;
+
+  return Object.assign(new AppConfig(), {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    database: { url: env.DATABASE_URL, embeddedDir: env.EMBEDDED_POSTGRES_DIR, embeddedPort: env.EMBEDDED_POSTGRES_PORT },
+    auth: {
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      accessTtlSeconds: env.ACCESS_TOKEN_TTL,
+      refreshTtlSeconds: env.REFRESH_TOKEN_TTL,
+      signingKey,
+      verificationKeys: [signingKey, ...parseKeyList(env.JWT_PREVIOUS_KEYS)],
+      secretGenerated: !env.JWT_SECRET,
+    },
+    wechat: {
+      apps: env.WECHAT_APPS ?? DEMO_APPS.map((app) => ({ ...app })),
+      apiBaseUrl: env.WECHAT_API_BASE_URL ?? (sandboxMounted ? localSandbox : 'https://api.weixin.qq.com'),
+      openBaseUrl: env.WECHAT_OPEN_BASE_URL ?? (sandboxMounted ? localSandbox : 'https://open.weixin.qq.com'),
+      timeoutMs: env.WECHAT_TIMEOUT_MS,
+      maxRetries: env.WECHAT_MAX_RETRIES,
+    },
+    sandbox: { enabled: sandboxEnabled, mounted: sandboxMounted },
+  });
+}

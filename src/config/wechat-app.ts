@@ -1,0 +1,16 @@
+export const WECHAT_APP_TYPES = ['miniprogram', 'official_account', 'website'] as const;
+export type WechatAppType = (typeof WECHAT_APP_TYPES)[number];
+
+/** One WeChat app this service logs users in with. */
+export interface WechatApp {
+  /** Our own name for the app, used in URLs and request bodies (`app`). */
+  key: string;
+  type: WechatAppType;
+  appid: string;
+  secret: string;
+  /**
+   * Sandbox only: whether WeChat answers a unionid for this app (the app is
+   * bound to an Open Platform account). Real apps learn this from WeChat.
+   */
+  openPlatformBound?: boolean;
+}

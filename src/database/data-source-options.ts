@@ -1,0 +1,31 @@
+import { DataSourceOptions } from 'typeorm';
+import { LoginEvent } from '../auth/login-events/login-event.entity';
+import { RefreshToken } from '../auth/sessions/refresh-token.entity';
+import { Session } from '../auth/sessions/session.entity';
+import { User } from '../users/entities/user.entity';
+import { WechatIdentity } from '../users/entities/wechat-identity.entity';
+import { InitialSchema1763700000000 } from './migrations/1763700000000-initial-schema';
+
+export const ENTITIES = [User, WechatIdentity, Session, RefreshToken, LoginEvent];
+export const MIGRATIONS = [InitialSchema1763700000000];
+
+/** The one description of our database, shared by the app, the migration script and the TypeORM CLI. */
+export function dataSourceOptions(url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    uuidExtension: 'pgcrypto',
+    // The schema changes only through migrations, never from entity metadata.
+    synchronize: false,
+    migrationsRun: false,
+    extra: {
+      max: 10,
+      connectionTimeoutMillis: 3000,
+      // A query that hangs (database paused, network gone) must fail rather than hold a request forever.
+      query_timeout: 10_000,
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { Logger } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import { createApp } from './app.factory';
+import { AppConfig, ConfigError, loadAppConfig } from './config/app-config';
+import { redactDatabaseUrl, startDatabase, StartedDatabase } from './database/start-database';
+
+function describeStart(config: AppConfig, database: StartedDatabase): string[] {
+  const lines = [
+    database.embedded
+      ? `Database: embedded PostgreSQL at ${redactDatabaseUrl(database.url)}, data kept in ${config.database.embeddedDir}`
+      : `Database: ${redactDatabaseUrl(database.url)}`,
+  ];
+  if (database.migrationsApplied.length) lines.push(`Migrations applied: ${database.migrationsApplied.join(', ')}`);
+  if (config.sandbox.enabled) {
+    const apps = config.wechat.apps.map((app) => `${app.key} (${app.type}, ${app.appid})`).join(', ');
+    lines.push(`No WECHAT_APPS configured: the WeChat sandbox stands in for WeChat at ${config.wechat.apiBaseUrl} with demo apps ${apps}`);
+  }
+  if (config.auth.secretGenerated) lines.push('No JWT_SECRET set: tokens are signed with a random key made for this run');
+  return lines;
+}
+
+async function bootstrap(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const config = loadAppConfig();
+  const database = await startDatabase(config);
+  const app = await createApp(config, database.url);
+  const logger = new Logger('Bootstrap');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: finishing requests in flight, then stopping`);
+    await app.close();
+    await database.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+
+  await app.listen(config.port, '0.0.0.0');
+  for (const line of describeStart(config, database)) logger.log(line);
+  logger.log(`Listening on http://localhost:${config.port} (API docs at /docs)`);
+}
+
+bootstrap().catch((error: Error) => {
+  // A configuration problem is one clear line; anything else keeps its stack for whoever investigates.
+  console.error(error instanceof ConfigError ? error.message : (error.stack ?? error.message));
+  process.exit(1);
+});

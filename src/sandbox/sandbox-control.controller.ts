@@ -1,0 +1,56 @@
+import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/decorators/public.decorator';
+import { AppError } from '../common/errors/app-error';
+import { ClockDto, CodeView, FaultDto, SandboxAppView, WxLoginDto } from './sandbox.dto';
+import { SandboxFaults } from './sandbox-faults';
+import { SandboxWorld } from './sandbox-world';
+
+/** What a phone would do, and the knobs tests turn: personas log in, faults are injected, calls are counted. */
+@ApiTags('sandbox')
+@Public()
+@Controller('sandbox')
+export class SandboxControlController {
+  constructor(
+    private readonly world: SandboxWorld,
+    private readonly faults: SandboxFaults,
+  ) {}
+
+  @Get('apps')
+  @ApiOkResponse({ type: [SandboxAppView] })
+  apps(): SandboxAppView[] {
+    return this.world.apps.map((app) => ({ key: app.key, type: app.type, appid: app.appid, openPlatformBound: Boolean(app.openPlatformBound) }));
+  }
+
+  @Post('wx.login')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CodeView })
+  wxLogin(@Body() body: WxLoginDto): CodeView {
+    const app = this.world.app(body.appid);
+    if (!app || app.type !== 'miniprogram') throw new AppError('unknown_app', 'The sandbox has no Mini Program with that appid.');
+    return { code: this.world.issueLoginCode(app, body.user) };
+  }
+
+  @Post('faults')
+  @HttpCode(204)
+  addFault(@Body() body: FaultDto): void {
+    this.faults.add({ ...body, times: body.times ?? 1 });
+  }
+
+  @Delete('faults')
+  @HttpCode(204)
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  @Get('calls')
+  calls(): Record<string, number> {
+    return this.faults.calls();
+  }
+
+  @Post('clock')
+  @HttpCode(204)
+  advanceClock(@Body() body: ClockDto): void {
+    this.world.advanceClock(body.advanceSeconds * 1000);
+  }
+}

@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
+import { WechatApp } from '../config/wechat-app';
+
+/** Codes WeChat issues live 5 minutes and work once. */
+export const CODE_LIFETIME_MS = 5 * 60 * 1000;
+
+export type WechatAnswer = Record<string, unknown>;
+
+export interface IssuedCode {
+  appid: string;
+  user: string;
+  issuedAt: number;
+  used: boolean;
+  sessionKey: string;
+}
+
+const ERRMSG: Record<number, string> = {
+  [-1]: 'system error',
+  40013: 'invalid appid',
+  40029: 'invalid code',
+  40125: 'invalid appsecret',
+  40163: 'code been used',
+  40226: 'high risk user, login blocked',
+  41002: 'appid missing',
+  41004: 'appsecret missing',
+  41008: 'missing code',
+  45009: 'reach max api daily quota limit',
+  45011: 'api minute-quota reach limit  mustslower  retry next minute',
+};
+
+/** WeChat's error answer: HTTP 200 with errcode and errmsg, as the real servers send it. */
+export function wechatErrorAnswer(errcode: number): WechatAnswer {
+  return { errcode, errmsg: `${ERRMSG[errcode] ?? 'error'}, rid: ${randomBytes(6).toString('hex')}` };
+}
+
+function stableId(prefix: string, seed: string): string {
+  return prefix + createHash('sha256').update(seed).digest('base64url').slice(0, 27);
+}
+
+/**
+ * The pretend WeChat: its apps, the people ("personas") using them, the codes
+ * it has issued, and its own clock, which tests may move forward.
+ */
+@Injectable()
+export class SandboxWorld {
+  readonly apps: readonly WechatApp[];
+  private clockOffsetMs = 0;
+  private readonly codes = new Map<string, IssuedCode>();
+  private readonly sessionKeys = new Map<string, string>();
+
+  constructor(config: AppConfig) {
+    this.apps = config.wechat.apps;
+  }
+
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  advanceClock(ms: number): void {
+    this.clockOffsetMs += ms;
+  }
+
+  app(appid: string): WechatApp | undefined {
+    return this.apps.find((app) => app.appid === appid);
+  }
+
+  /** openid is per app: the same person has a different one in every app. */
+  openid(appid: string, user: string): string {
+    return stableId('o', `${appid}:${user}`);
+  }
+
+  /** unionid is per person, given only by apps bound to the Open Platform account. */
+  unionid(app: WechatApp, user: string): string | undefined {
+    return app.openPlatformBound ? stableId('u', `union:${user}`) : undefined;
+  }
+
+  /** What wx.login() does: a fresh one-time code, and a fresh session_key that replaces the persona's old one. */
+  issueLoginCode(app: WechatApp, user: string): string {
+    const code = randomBytes(24).toString('base64url');
+    const sessionKey = randomBytes(16).toString('base64');
+    this.sessionKeys.set(`${app.appid}:${user}`, sessionKey);
+    this.codes.set(code, { appid: app.appid, user, issuedAt: this.now(), used: false, sessionKey });
+    return code;
+  }
+
+  /**
+   * Spends a code of `appid`: answers the error WeChat would give for a code
+   * that is unknown, foreign, expired or used, or the code's record.
+   */
+  spendCode(appid: string, code: string): IssuedCode | { errcode: number } {
+    const issued = this.codes.get(code);
+    if (!issued || issued.appid !== appid || this.now() - issued.issuedAt > CODE_LIFETIME_MS) return { errcode: 40029 };
+    if (issued.used) return { errcode: 40163 };
+    issued.used = true;
+    return issued;
+  }
+
+  /** The errcode WeChat gives for these credentials, or undefined when they are right. */
+  credentialsError(appid: string | undefined, secret: string | undefined): number | undefined {
+    if (!appid) return 41002;
+    if (!secret) return 41004;
+    const app = this.app(appid);
+    if (!app) return 40013;
+    return app.secret === secret ? undefined : 40125;
+  }
+}

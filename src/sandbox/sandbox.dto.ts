@@ -1,0 +1,72 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+
+export class SandboxAppView {
+  @ApiProperty() key: string;
+  @ApiProperty({ enum: ['miniprogram', 'official_account', 'website'] }) type: string;
+  @ApiProperty() appid: string;
+  @ApiProperty() openPlatformBound: boolean;
+}
+
+export class WxLoginDto {
+  @ApiProperty({ example: 'wxd000000000000001' })
+  @IsString()
+  @Length(1, 64)
+  appid: string;
+
+  @ApiProperty({ description: 'A persona: any name; the same name is the same WeChat user.', example: 'alice' })
+  @IsString()
+  @Length(1, 64)
+  user: string;
+}
+
+export class CodeView {
+  @ApiProperty() code: string;
+}
+
+export class FaultDto {
+  @ApiProperty({ description: "WeChat's own path", example: '/sns/jscode2session' })
+  @IsString()
+  @Matches(/^\/[a-z0-9_/.-]+$/i)
+  path: string;
+
+  @ApiPropertyOptional({ description: 'Answer this WeChat errcode', example: -1 })
+  @IsOptional()
+  @IsInt()
+  errcode?: number;
+
+  @ApiPropertyOptional({ description: 'Answer this raw HTTP status (with body)', example: 502 })
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(599)
+  httpStatus?: number;
+
+  @ApiPropertyOptional({ description: 'Raw body to send with httpStatus' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(16_384)
+  body?: string;
+
+  @ApiPropertyOptional({ description: 'Delay the answer this long' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  delayMs?: number;
+
+  @ApiPropertyOptional({ description: 'How many calls the fault hits', default: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  times?: number;
+}
+
+export class ClockDto {
+  @ApiProperty({ description: "Move the sandbox's clock forward (e.g. past a code's 5-minute life)", example: 301 })
+  @IsInt()
+  @Min(0)
+  @Max(31_536_000)
+  advanceSeconds: number;
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { SandboxControlController } from './sandbox-control.controller';
+import { SandboxFaults } from './sandbox-faults';
+import { SandboxWechatController } from './sandbox-wechat.controller';
+import { SandboxWorld } from './sandbox-world';
+
+/**
+ * A faithful WeChat emulator for local runs and tests (WECHAT.md), at /sandbox.
+ * It refuses to exist in production.
+ */
+@Module({
+  controllers: [SandboxControlController, SandboxWechatController],
+  providers: [SandboxWorld, SandboxFaults],
+})
+export class SandboxModule {
+  constructor(config: AppConfig) {
+    if (config.env === 'production' || process.env.NODE_ENV === 'production') {
+      throw new Error('The WeChat sandbox never runs in production: configure WECHAT_APPS with your real apps.');
+    }
+  }
+}

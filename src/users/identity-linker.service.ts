@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { User } from './entities/user.entity';
+import { WechatIdentity } from './entities/wechat-identity.entity';
+import { IdentityRepository, IdentityTransaction } from './identity.repository';
+import { VerifiedWechatIdentity } from './wechat-profile';
+
+export interface ResolvedLogin {
+  user: User;
+  identity: WechatIdentity;
+  /** True when this login created the user. */
+  isNew: boolean;
+}
+
+/**
+ * The rules of identity: (appid, openid) names one identity; identities that
+ * share a unionid belong to one user; a unionid that shows up later links
+ * (and where needed merges) users. Every path is safe under concurrency.
+ */
+@Injectable()
+export class IdentityLinker {
+  constructor(private readonly identities: IdentityRepository) {}
+
+  async resolveLogin(verified: VerifiedWechatIdentity): Promise<ResolvedLogin> {
+    const unionid = verified.unionid || null;
+    const known = await this.identities.findIdentity(verified.app.appid, verified.openid);
+    if (known && !this.needsLinking(known, unionid)) {
+      return this.identities.transaction(async (tx) => ({
+        user: await tx.touchLogin(known.id, known.userId, verified.profile ?? {}),
+        identity: known,
+        isNew: false,
+      }));
+    }
+    return this.identities.transaction((tx) => this.resolveLocked(tx, verified, unionid));
+  }
+
+  private needsLinking(identity: WechatIdentity, unionid: string | null): boolean {
+    return unionid !== null && (identity.unionid !== unionid || identity.user?.unionid !== unionid);
+  }
+
+  private async resolveLocked(tx: IdentityTransaction, verified: VerifiedWechatIdentity, unionid: string | null): Promise<ResolvedLogin> {
+    const { app, openid } = verified;
+    const profile = verified.profile ?? {};
+    await tx.lock([`identity:${app.appid}:${openid}`, ...(unionid ? [`unionid:${unionid}`] : [])]);
+
+    // Re-read under the lock: a concurrent login may have created or linked these rows.
+    const identity = await tx.findIdentity(app.appid, openid);
+    const unionUser = unionid ? await tx.findUserByUnionid(unionid) : null;
+
+    if (!identity) {
+      const user = unionUser ?? (await tx.createUser(unionid, profile));
+      const created = await tx.createIdentity({ userId: user.id, appKey: app.key, appid: app.appid, appType: app.type, openid, unionid });
+      return { user: await tx.touchLogin(created.id, user.id, profile), identity: created, isNew: !unionUser };
+    }
+
+    let userId = identity.userId;
+    if (unionid) {
+      if (identity.unionid !== unionid) await tx.setIdentityUnionid(identity.id, unionid);
+      if (unionUser && unionUser.id !== userId) {
+        // The same person was known as two users: keep the one the unionid already names.
+        await tx.mergeUsers(userId, unionUser.id);
+        await tx.recordMerge(userId, unionUser.id, app.key);
+        userId = unionUser.id;
+      } else if (!unionUser && !identity.user?.unionid) {
+        await tx.setUserUnionid(userId, unionid);
+      }
+    }
+    const user = await tx.touchLogin(identity.id, userId, profile);
+    return { user, identity: { ...identity, userId, unionid: unionid ?? identity.unionid }, isNew: false };
+  }
+}

@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { User } from './entities/user.entity';
+import { WechatIdentity } from './entities/wechat-identity.entity';
+
+export interface NewIdentity {
+  userId: string;
+  appKey: string;
+  appid: string;
+  appType: WechatIdentity['appType'];
+  openid: string;
+  unionid: string | null;
+}
+
+export interface ProfileUpdate {
+  nickname?: string | null;
+  avatarUrl?: string | null;
+}
+
+/** The queries of one identity-resolving transaction. Only valid inside `IdentityRepository.transaction`. */
+export class IdentityTransaction {
+  constructor(private readonly db: EntityManager) {}
+
+  /**
+   * Serialises every transaction that touches the same identities or unionids,
+   * so two first logins of one person cannot both create a user. Keys are taken
+   * in sorted order so two transactions never wait on each other in a cycle.
+   */
+  async lock(keys: string[]): Promise<void> {
+    for (const key of [...new Set(keys)].sort()) {
+      await this.db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+    }
+  }
+
+  findIdentity(appid: string, openid: string): Promise<WechatIdentity | null> {
+    return this.db.findOne(WechatIdentity, { where: { appid, openid }, relations: { user: true } });
+  }
+
+  findUserByUnionid(unionid: string): Promise<User | null> {
+    return this.db.findOne(User, { where: { unionid } });
+  }
+
+  createUser(unionid: string | null, profile: ProfileUpdate): Promise<User> {
+    return this.db.save(
+      this.db.create(User, {
+        unionid,
+        nickname: profile.nickname ?? null,
+        avatarUrl: profile.avatarUrl ?? null,
+        lastLoginAt: new Date(),
+      }),
+    );
+  }
+
+  createIdentity(identity: NewIdentity): Promise<WechatIdentity> {
+    return this.db.save(this.db.create(WechatIdentity, { ...identity, lastLoginAt: new Date() }));
+  }
+
+  async setIdentityUnionid(identityId: string, unionid: string): Promise<void> {
+    await this.db.update(WechatIdentity, { id: identityId }, { unionid });
+  }
+
+  async setUserUnionid(userId: string, unionid: string): Promise<void> {
+    await this.db.update(User, { id: userId }, { unionid });
+  }
+
+  /** Records the login on both rows; a profile value WeChat sent replaces the stored one. */
+  async touchLogin(identityId: string, userId: string, profile: ProfileUpdate): Promise<User> {
+    await this.db.query('UPDATE wechat_identities SET last_login_at = now() WHERE id = $1', [identityId]);
+    await this.db.query(
+      `UPDATE users SET last_login_at = now(), updated_at = now(),
+         nickname = COALESCE($2, nickname), avatar_url = COALESCE($3, avatar_url)
+       WHERE id = $1`,
+      [userId, profile.nickname ?? null, profile.avatarUrl ?? null],
+    );
+    return this.db.findOneOrFail(User, { where: { id: userId } });
+  }
+
+  /**
+   * Moves everything of `fromUserId` to `intoUserId` and deletes the emptied
+   * user: identities, sessions and login history follow, and profile fields
+   * the survivor lacks are taken over.
+   */
+  async mergeUsers(fromUserId: string, intoUserId: string): Promise<void> {
+    const params = [fromUserId, intoUserId];
+    await this.db.query('UPDATE wechat_identities SET user_id = $2 WHERE user_id = $1', params);
+    await this.db.query('UPDATE sessions SET user_id = $2 WHERE user_id = $1', params);
+    await this.db.query('UPDATE login_events SET user_id = $2 WHERE user_id = $1', params);
+    await this.db.query(
+      `UPDATE users AS into_user SET
+         nickname = COALESCE(into_user.nickname, from_user.nickname),
+         avatar_url = COALESCE(into_user.avatar_url, from_user.avatar_url),
+         phone = COALESCE(into_user.phone, from_user.phone),
+         roles = ARRAY(SELECT DISTINCT unnest(into_user.roles || from_user.roles) ORDER BY 1),
+         created_at = LEAST(into_user.created_at, from_user.created_at),
+         updated_at = now()
+       FROM users AS from_user
+       WHERE into_user.id = $2 AND from_user.id = $1`,
+      params,
+    );
+    await this.db.query('DELETE FROM users WHERE id = $1', [fromUserId]);
+  }
+
+  async recordMerge(fromUserId: string, intoUserId: string, appKey: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO login_events (user_id, kind, app_key, result, detail) VALUES ($1, 'users_merged', $2, 'success', $3)`,
+      [intoUserId, appKey, JSON.stringify({ mergedUserId: fromUserId })],
+    );
+  }
+}
+
+@Injectable()
+export class IdentityRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** A returning identity with its user, read without a transaction (the common case). */
+  findIdentity(appid: string, openid: string): Promise<WechatIdentity | null> {
+    return this.dataSource.manager.findOne(WechatIdentity, { where: { appid, openid }, relations: { user: true } });
+  }
+
+  transaction<T>(work: (tx: IdentityTransaction) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => work(new IdentityTransaction(manager)));
+  }
+}

@@ -1,0 +1,10 @@
+import type { WechatApp } from '../config/wechat-app';
+import type { ProfileUpdate } from './identity.repository';
+
+/** Who WeChat's server said the user is: the only source of identity we trust. */
+export interface VerifiedWechatIdentity {
+  app: WechatApp;
+  openid: string;
+  unionid?: string | null;
+  profile?: ProfileUpdate;
+}

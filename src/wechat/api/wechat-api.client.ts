@@ -1,0 +1,132 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AppConfig } from '../../config/app-config';
+import { WechatApp } from '../../config/wechat-app';
+import { AppError } from '../../common/errors/app-error';
+import { WECHAT_BUSY, wechatError } from './wechat-errors';
+
+export interface CodeSession {
+  openid: string;
+  sessionKey: string;
+  unionid?: string;
+}
+
+interface WechatCall {
+  path: string;
+  query: Record<string, string>;
+  /** The field whose presence means success: WeChat often omits errcode on success. */
+  expect: string;
+  method?: 'GET' | 'POST';
+  body?: unknown;
+}
+
+type Answer = Record<string, unknown>;
+
+/** A failure worth another try: WeChat busy, a 5xx, or a connection that never carried the request. */
+class RetryableFailure extends Error {}
+
+const RETRY_BASE_DELAY_MS = 100;
+// Connection errors where the request cannot have reached WeChat, so a retry cannot spend a code twice.
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function connectionErrorCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: string; cause?: { code?: string } } }).cause;
+  return cause?.code ?? cause?.cause?.code;
+}
+
+/**
+ * The only code that talks to WeChat's servers. It never puts a secret, a
+ * code or a session_key in a log line or an error: errors carry the path and
+ * WeChat's errcode only.
+ */
+@Injectable()
+export class WechatApiClient {
+  private readonly logger = new Logger(WechatApiClient.name);
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly maxRetries: number;
+
+  constructor(config: AppConfig) {
+    this.baseUrl = config.wechat.apiBaseUrl.replace(/\/+$/, '');
+    this.timeoutMs = config.wechat.timeoutMs;
+    this.maxRetries = config.wechat.maxRetries;
+  }
+
+  /** Mini Program login: `wx.login()`'s code for the user's openid, session_key and maybe unionid. */
+  async code2Session(app: WechatApp, code: string): Promise<CodeSession> {
+    const answer = await this.call(app, {
+      path: '/sns/jscode2session',
+      query: { appid: app.appid, secret: app.secret, js_code: code, grant_type: 'authorization_code' },
+      expect: 'openid',
+    });
+    const { openid, session_key: sessionKey, unionid } = answer;
+    if (typeof openid !== 'string' || typeof sessionKey !== 'string') throw this.garbage(app, '/sns/jscode2session');
+    return { openid, sessionKey, unionid: typeof unionid === 'string' && unionid ? unionid : undefined };
+  }
+
+  private async call(app: WechatApp, call: WechatCall): Promise<Answer> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.attempt(app, call);
+      } catch (error) {
+        if (!(error instanceof RetryableFailure)) throw error;
+        if (attempt >= this.maxRetries) {
+          this.logger.warn(`WeChat ${call.path} for ${app.appid} failed after ${attempt + 1} attempts: ${error.message}`);
+          throw new AppError('wechat_unavailable');
+        }
+        await sleep(RETRY_BASE_DELAY_MS * 2 ** attempt * (0.5 + Math.random()));
+      }
+    }
+  }
+
+  private async attempt(app: WechatApp, call: WechatCall): Promise<Answer> {
+    const url = `${this.baseUrl}${call.path}?${new URLSearchParams(call.query).toString()}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: call.method ?? 'GET',
+        headers: call.body === undefined ? undefined : { 'content-type': 'application/json' },
+        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      const code = connectionErrorCode(error);
+      if (code && CONNECTION_ERRORS.has(code)) throw new RetryableFailure(`connection failed (${code})`);
+      // A timeout is not retried: WeChat may have spent the code already, and a retry would only earn 40163.
+      this.logger.warn(`WeChat ${call.path} for ${app.appid} did not answer in time (${code ?? (error as Error).name})`);
+      throw new AppError('wechat_unavailable');
+    }
+    const text = await response.text().catch(() => '');
+    if (response.status >= 500) throw new RetryableFailure(`HTTP ${response.status}`);
+    if (!response.ok) throw this.garbage(app, call.path, `HTTP ${response.status}`);
+    return this.interpret(app, call, text);
+  }
+
+  private interpret(app: WechatApp, call: WechatCall, text: string): Answer {
+    let answer: unknown;
+    try {
+      // WeChat sometimes labels JSON as text/plain: parse whatever the content type says.
+      answer = JSON.parse(text);
+    } catch {
+      throw this.garbage(app, call.path, 'not JSON');
+    }
+    if (typeof answer !== 'object' || answer === null) throw this.garbage(app, call.path, 'not an object');
+    const fields = answer as Answer;
+    if (fields[call.expect] !== undefined && fields[call.expect] !== null && fields[call.expect] !== '') return fields;
+    const errcode = typeof fields.errcode === 'number' ? fields.errcode : Number(fields.errcode);
+    if (!Number.isInteger(errcode) || errcode === 0) throw this.garbage(app, call.path, `no ${call.expect}`);
+    if (errcode === WECHAT_BUSY) throw new RetryableFailure('errcode -1 (busy)');
+    const error = wechatError(errcode);
+    if (error.code === 'wechat_misconfigured') {
+      this.logger.error(`WeChat refused our credentials for app ${app.key} (${app.appid}) on ${call.path}: errcode ${errcode}. Check its appid, secret and IP whitelist.`);
+    } else {
+      this.logger.log(`WeChat ${call.path} for ${app.appid} answered errcode ${errcode}`);
+    }
+    throw error;
+  }
+
+  private garbage(app: WechatApp, path: string, why = 'unexpected answer'): AppError {
+    this.logger.warn(`WeChat ${path} for ${app.appid} answered garbage (${why})`);
+    return new AppError('wechat_unavailable');
+  }
+}

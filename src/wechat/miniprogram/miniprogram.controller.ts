@@ -1,0 +1,23 @@
+import { Body, Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { Public } from '../../auth/decorators/public.decorator';
+import { TokenPair } from '../../auth/sessions/token-pair';
+import { MiniProgramLoginDto } from './miniprogram-login.dto';
+import { MINIPROGRAM_STRATEGY } from './miniprogram.strategy';
+
+@ApiTags('mini program')
+@Controller('auth/wechat/miniprogram')
+export class MiniProgramController {
+  /** The strategy has already validated the body and signed the user in; the body parameter documents it. */
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @UseGuards(AuthGuard(MINIPROGRAM_STRATEGY))
+  @ApiOkResponse({ type: TokenPair })
+  login(@Req() request: Request & { user: TokenPair }, @Body() _body: MiniProgramLoginDto): TokenPair {
+    return request.user;
+  }
+}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
+import { Strategy } from 'passport-custom';
+import { LoginService } from '../../auth/login.service';
+import { TokenPair } from '../../auth/sessions/token-pair';
+import { validateBody } from '../../common/http/validation';
+import { WechatApiClient } from '../api/wechat-api.client';
+import { WechatAppRegistry } from '../apps/wechat-app-registry';
+import { clientInfo } from '../client-info';
+import { MiniProgramLoginDto } from './miniprogram-login.dto';
+
+export const MINIPROGRAM_STRATEGY = 'wechat-miniprogram';
+
+/**
+ * `AuthGuard('wechat-miniprogram')`: trades a wx.login code for the user's
+ * identity at WeChat and signs the user in. What passes is the token pair.
+ */
+@Injectable()
+export class MiniProgramStrategy extends PassportStrategy(Strategy, MINIPROGRAM_STRATEGY) {
+  constructor(
+    private readonly apps: WechatAppRegistry,
+    private readonly wechat: WechatApiClient,
+    private readonly logins: LoginService,
+  ) {
+    super();
+  }
+
+  async validate(request: Request): Promise<TokenPair> {
+    const body = validateBody(MiniProgramLoginDto, request.body);
+    const app = this.apps.resolve(body.app, ['miniprogram']);
+    return this.logins.login({ kind: 'miniprogram', appKey: app.key, client: clientInfo(request) }, async () => {
+      const session = await this.wechat.code2Session(app, body.code);
+      return { app, openid: session.openid, unionid: session.unionid };
+    });
+  }
+}

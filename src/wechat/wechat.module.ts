@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { WechatApiClient } from './api/wechat-api.client';
+import { WechatAppRegistry } from './apps/wechat-app-registry';
+import { MiniProgramController } from './miniprogram/miniprogram.controller';
+import { MiniProgramStrategy } from './miniprogram/miniprogram.strategy';
+
+/** WeChat's login flows: each trades what WeChat gave the frontend for a verified identity, then signs in. */
+@Module({
+  imports: [AuthModule],
+  controllers: [MiniProgramController],
+  providers: [WechatAppRegistry, WechatApiClient, MiniProgramStrategy],
+  exports: [WechatAppRegistry, WechatApiClient],
+})
+export class WechatModule {}

@@ -1,0 +1,99 @@
+import request from 'supertest';
+import { INestApplication } from '@nestjs/common';
+import { loadAppConfig } from '../../src/config/app-config';
+import { DEMO_APPS } from '../../src/config/demo-apps';
+import { startStandaloneSandbox } from '../../src/sandbox/standalone';
+import { persona } from '../support/test-app';
+
+const MINIPROGRAM = DEMO_APPS.find((app) => app.type === 'miniprogram')!;
+const OFFICIAL_ACCOUNT = DEMO_APPS.find((app) => app.type === 'official_account')!;
+
+/** The sandbox on its own port, talked to exactly as WeChat would be. */
+describe('WeChat sandbox (standalone)', () => {
+  let app: INestApplication;
+  let http: ReturnType<typeof request>;
+
+  beforeAll(async () => {
+    const sandbox = await startStandaloneSandbox(loadAppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), 0);
+    app = sandbox.app;
+    http = request(sandbox.url.replace(/\/sandbox$/, ''));
+  });
+  afterAll(() => app.close());
+  afterEach(() => http.delete('/sandbox/faults').expect(204));
+
+  async function code(user: string, appid = MINIPROGRAM.appid): Promise<string> {
+    return (await http.post('/sandbox/wx.login').send({ appid, user }).expect(200)).body.code as string;
+  }
+
+  function jscode2session(query: Record<string, string>) {
+    return http.get('/sandbox/sns/jscode2session').query(query);
+  }
+
+  const exchange = (jsCode: string, overrides: Record<string, string> = {}) =>
+    jscode2session({ appid: MINIPROGRAM.appid, secret: MINIPROGRAM.secret, js_code: jsCode, grant_type: 'authorization_code', ...overrides });
+
+  /** WeChat answers JSON labelled text/plain: read it as a client must. */
+  const json = (response: request.Response) => JSON.parse(response.text) as Record<string, unknown>;
+
+  it('lists its apps without secrets', async () => {
+    const response = await http.get('/sandbox/apps').expect(200);
+    expect(response.body).toHaveLength(3);
+    expect(response.body[0]).toEqual({ key: 'demo-miniprogram', type: 'miniprogram', appid: MINIPROGRAM.appid, openPlatformBound: true });
+    expect(response.text).not.toContain(MINIPROGRAM.secret);
+  });
+
+  it('answers a good code like WeChat: HTTP 200, text/plain, no errcode, stable openid and unionid', async () => {
+    const user = persona();
+    const first = json(await exchange(await code(user)).expect(200).expect('content-type', /text\/plain/));
+    expect(Object.keys(first).sort()).toEqual(['openid', 'session_key', 'unionid']);
+    expect(Buffer.from(first.session_key as string, 'base64')).toHaveLength(16);
+    const second = json(await exchange(await code(user)).expect(200));
+    expect(second.openid).toBe(first.openid);
+    expect(second.unionid).toBe(first.unionid);
+    expect(second.session_key).not.toBe(first.session_key);
+    const stranger = json(await exchange(await code(persona())).expect(200));
+    expect(stranger.openid).not.toBe(first.openid);
+  });
+
+  it.each([
+    ['an unknown code', { js_code: 'nope' }, 40029],
+    ['a missing code', { js_code: '' }, 41008],
+    ['an unknown appid', { appid: 'wx0000000000000000' }, 40013],
+    ['a wrong secret', { secret: 'wrong' }, 40125],
+    ['a missing appid', { appid: '' }, 41002],
+    ['the appid of an Official Account', { appid: OFFICIAL_ACCOUNT.appid, secret: OFFICIAL_ACCOUNT.secret }, 40013],
+  ])('answers %s with errcode %i', async (_label, overrides, errcode) => {
+    const answer = json(await exchange(await code(persona()), overrides).expect(200));
+    expect(answer).toEqual({ errcode, errmsg: expect.any(String) });
+  });
+
+  it('spends a code once (40163), refuses it after five minutes (40029) and to another app (40029)', async () => {
+    const once = await code(persona());
+    await exchange(once).expect(200);
+    expect(json(await exchange(once)).errcode).toBe(40163);
+
+    const late = await code(persona());
+    await http.post('/sandbox/clock').send({ advanceSeconds: 301 }).expect(204);
+    expect(json(await exchange(late)).errcode).toBe(40029);
+  });
+
+  it('plays injected faults the given number of times and counts every call', async () => {
+    const before = ((await http.get('/sandbox/calls')).body as Record<string, number>)['/sns/jscode2session'] ?? 0;
+    await http.post('/sandbox/faults').send({ path: '/sns/jscode2session', errcode: -1, times: 2 }).expect(204);
+    await http.post('/sandbox/faults').send({ path: '/sns/jscode2session', httpStatus: 502, body: '<html>bad gateway</html>' }).expect(204);
+    const jsCode = await code(persona());
+    expect(json(await exchange(jsCode)).errcode).toBe(-1);
+    expect(json(await exchange(jsCode)).errcode).toBe(-1);
+    await exchange(jsCode).expect(502).expect('content-type', /html/);
+    expect(json(await exchange(jsCode)).openid).toEqual(expect.any(String));
+    const after = (await http.get('/sandbox/calls')).body as Record<string, number>;
+    expect(after['/sns/jscode2session'] - before).toBe(4);
+  });
+
+  it('refuses a bad fault or login request with our JSON error', async () => {
+    const fault = await http.post('/sandbox/faults').send({ path: 'no-slash', times: -1 }).expect(400);
+    expect(fault.body.error).toBe('invalid_request');
+    const login = await http.post('/sandbox/wx.login').send({ appid: OFFICIAL_ACCOUNT.appid, user: 'x' }).expect(404);
+    expect(login.body.error).toBe('unknown_app');
+  });
+});
