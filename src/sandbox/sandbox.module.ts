@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { SandboxControlController } from './sandbox-control.controller';
 import { SandboxFaults } from './sandbox-faults';
+import { SandboxResponder } from './sandbox-responder';
 import { SandboxWechatController } from './sandbox-wechat.controller';
 import { SandboxWorld } from './sandbox-world';
 
@@ -11,7 +12,7 @@ import { SandboxWorld } from './sandbox-world';
  */
 @Module({
   controllers: [SandboxControlController, SandboxWechatController],
-  providers: [SandboxWorld, SandboxFaults],
+  providers: [SandboxWorld, SandboxFaults, SandboxResponder],
 })
 export class SandboxModule {
   constructor(config: AppConfig) {

@@ -27,7 +27,7 @@ describe('access tokens, refresh rotation and logout', () => {
     const exp = Math.floor(Date.now() / 1000) + 900;
     return jwt.sign({ ...claims, exp, ...overrides.payload }, TEST_JWT_SECRET, {
       algorithm: 'HS256',
-      header: { ...header, ...overrides.header } as jwt.JwtHeader,
+      header: { ...header, ...overrides.header } as unknown as jwt.JwtHeader,
     });
   }
 
