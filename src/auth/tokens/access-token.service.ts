@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createSecretKey, KeyObject } from 'node:crypto';
 import * as jwt from 'jsonwebtoken';
+import { LRUCache } from 'lru-cache';
 import { AppConfig } from '../../config/app-config';
 import { AppError } from '../../common/errors/app-error';
 import { AuthUser } from '../auth-user';
@@ -8,6 +9,8 @@ import { AuthUser } from '../auth-user';
 const ALGORITHM = 'HS256';
 const TOKEN_TYPE = 'at+jwt';
 const CLOCK_TOLERANCE_SECONDS = 5;
+// A client presents the same token for its whole life: remember recent verdicts.
+const VERIFIED_TOKENS_KEPT = 10_000;
 
 export interface AccessTokenClaims {
   sub: string;
@@ -37,16 +40,25 @@ function isClaims(payload: unknown): payload is AccessTokenClaims {
   );
 }
 
+interface VerifiedToken {
+  user: AuthUser;
+  /** Epoch milliseconds after which the token is refused. */
+  refuseAfter: number;
+}
+
 /**
  * Signs and verifies access tokens. Keys are turned into KeyObjects once:
  * given a string, jsonwebtoken re-derives the key on every call, which costs
- * far more than the HMAC itself on a guarded route.
+ * far more than the HMAC itself on a guarded route. A token string that
+ * verified once verifies forever, so recent verdicts are cached and only the
+ * expiry is checked again; revocation is the guard's business, per request.
  */
 @Injectable()
 export class AccessTokenService {
   private readonly signingKid: string;
   private readonly keys: Map<string, KeyObject>;
   private readonly options: { issuer: string; audience: string; ttl: number };
+  private readonly verified = new LRUCache<string, VerifiedToken>({ max: VERIFIED_TOKENS_KEPT });
 
   constructor(config: AppConfig) {
     const { auth } = config;
@@ -71,6 +83,11 @@ export class AccessTokenService {
   }
 
   verify(token: string): AuthUser {
+    const cached = this.verified.get(token);
+    if (cached) {
+      if (Date.now() > cached.refuseAfter) throw new AppError('token_expired');
+      return cached.user;
+    }
     const header = readHeader(token);
     const key = typeof header.kid === 'string' ? this.keys.get(header.kid) : undefined;
     if (!key || header.typ !== TOKEN_TYPE) throw new AppError('invalid_token');
@@ -86,6 +103,9 @@ export class AccessTokenService {
       throw new AppError(error instanceof jwt.TokenExpiredError ? 'token_expired' : 'invalid_token');
     }
     if (!isClaims(payload)) throw new AppError('invalid_token');
-    return { id: payload.sub, sessionId: payload.sid, roles: payload.roles };
+    // Frozen: the same object serves every request that presents this token.
+    const user = Object.freeze({ id: payload.sub, sessionId: payload.sid, roles: Object.freeze([...payload.roles]) as string[] });
+    this.verified.set(token, { user, refuseAfter: (payload.exp + CLOCK_TOLERANCE_SECONDS) * 1000 });
+    return user;
   }
 }
