@@ -7,6 +7,7 @@ import { GreetingsModule } from './greetings/greetings.module';
 import { HealthModule } from './health/health.module';
 import { LoggerModule } from './logging/logger.module';
 import { SandboxModule } from './sandbox/sandbox.module';
+import { ThrottlingModule } from './throttling/throttling.module';
 import { UsersModule } from './users/users.module';
 import { WechatModule } from './wechat/wechat.module';
 
@@ -19,6 +20,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(config),
         DatabaseModule.forRoot(databaseUrl),
+        ThrottlingModule,
         UsersModule,
         AuthModule,
         WechatModule,

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AppError } from '../common/errors/app-error';
+import { ThrottleSignIn } from '../throttling/credential-throttler.guard';
 import { UsersRepository } from '../users/users.repository';
 import { toUserView, UserView } from '../users/user.view';
 import { AuthUser } from './auth-user';
@@ -20,6 +21,7 @@ export class AuthController {
 
   @Public()
   @Post('auth/refresh')
+  @ThrottleSignIn()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: TokenPair })

@@ -32,6 +32,12 @@ export class AppConfig {
     timeoutMs: number;
     maxRetries: number;
   };
+  throttling!: {
+    /** Sign-in requests (logins, refreshes, tickets) one client ip may make per minute, across all instances. */
+    perIpPerMinute: number;
+    /** Attempts with one code, refresh token or ticket per minute. */
+    perCredentialPerMinute: number;
+  };
   sandbox!: {
     /** The sandbox stands in for WeChat (no real app configured, never in production). */
     enabled: boolean;
@@ -110,6 +116,7 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
       timeoutMs: env.WECHAT_TIMEOUT_MS,
       maxRetries: env.WECHAT_MAX_RETRIES,
     },
+    throttling: { perIpPerMinute: env.THROTTLE_PER_IP_PER_MINUTE, perCredentialPerMinute: env.THROTTLE_PER_CREDENTIAL_PER_MINUTE },
     sandbox: { enabled: sandboxEnabled, mounted: sandboxMounted },
   });
 }

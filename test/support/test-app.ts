@@ -28,6 +28,8 @@ export async function startTestApp(env: Record<string, string> = {}, extraModule
     JWT_SECRET: TEST_JWT_SECRET,
     PORT: String(port),
     WECHAT_TIMEOUT_MS: '1000',
+    THROTTLE_PER_IP_PER_MINUTE: '1000000',
+    THROTTLE_PER_CREDENTIAL_PER_MINUTE: '1000000',
     ...env,
   });
   const app = await createApp(config, config.database.url!, extraModules);

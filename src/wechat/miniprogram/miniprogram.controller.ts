@@ -4,6 +4,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../../auth/decorators/public.decorator';
 import { TokenPair } from '../../auth/sessions/token-pair';
+import { CredentialThrottlerGuard } from '../../throttling/credential-throttler.guard';
 import { MiniProgramLoginDto } from './miniprogram-login.dto';
 import { MINIPROGRAM_STRATEGY } from './miniprogram.strategy';
 
@@ -15,7 +16,7 @@ export class MiniProgramController {
   @Post('login')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @UseGuards(AuthGuard(MINIPROGRAM_STRATEGY))
+  @UseGuards(CredentialThrottlerGuard, AuthGuard(MINIPROGRAM_STRATEGY))
   @ApiOkResponse({ type: TokenPair })
   login(@Req() request: Request & { user: TokenPair }, @Body() _body: MiniProgramLoginDto): TokenPair {
     return request.user;
