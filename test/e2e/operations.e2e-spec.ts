@@ -11,7 +11,7 @@ describe('operations', () => {
 
   it('reports the database up at /health', async () => {
     const response = await t.http.get('/health').expect(200);
-    expect(response.body).toEqual({ status: 'ok', db: 'up' });
+    expect(response.body).toEqual({ status: 'ok', db: 'up', wechat: 'up' });
   });
 
   it('serves the OpenAPI document, the example module included, and the docs page', async () => {
@@ -53,7 +53,7 @@ describe('operations when the database goes away', () => {
     await t.http.get('/greetings').set('authorization', `Bearer ${signedIn.accessToken}`).expect(200);
 
     const health = await t.http.get('/health').expect(503);
-    expect(health.body).toEqual({ status: 'error', db: 'down' });
+    expect(health.body).toEqual({ status: 'error', db: 'down', wechat: 'up' });
     const login = await t.http.post('/auth/wechat/miniprogram/login').send({ code }).expect(503);
     expect(login.body).toEqual({ statusCode: 503, error: 'service_unavailable', message: expect.any(String) });
 
@@ -61,5 +61,22 @@ describe('operations when the database goes away', () => {
     await t.http.get('/health').expect(200);
     const fresh = await wxLogin(t, persona());
     await t.http.post('/auth/wechat/miniprogram/login').send({ code: fresh }).expect(200);
+  });
+});
+
+describe('operations when WeChat cannot be reached', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    // A port nothing listens on: every connection to "WeChat" is refused.
+    t = await startTestApp({ WECHAT_API_BASE_URL: 'http://127.0.0.1:9/sandbox', WECHAT_MAX_RETRIES: '1' });
+  });
+  afterAll(() => t.close());
+
+  it('reports WeChat down without failing the health check, and answers logins wechat_unavailable', async () => {
+    const health = await t.http.get('/health').expect(200);
+    expect(health.body).toEqual({ status: 'ok', db: 'up', wechat: 'down' });
+    const login = await t.http.post('/auth/wechat/miniprogram/login').send({ code: 'AAAAAAAAAAAAAAAAAAAAAAAA' }).expect(503);
+    expect(login.body.error).toBe('wechat_unavailable');
   });
 });

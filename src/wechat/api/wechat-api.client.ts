@@ -64,6 +64,14 @@ export class WechatApiClient {
     return { openid, sessionKey, unionid: typeof unionid === 'string' && unionid ? unionid : undefined };
   }
 
+  /** Whether WeChat's API host answers HTTP at all (any status counts): for /health. */
+  async isReachable(timeoutMs = 2000): Promise<boolean> {
+    return fetch(`${this.baseUrl}/`, { method: 'HEAD', signal: AbortSignal.timeout(timeoutMs) }).then(
+      () => true,
+      () => false,
+    );
+  }
+
   private async call(app: WechatApp, call: WechatCall): Promise<Answer> {
     for (let attempt = 0; ; attempt++) {
       try {
