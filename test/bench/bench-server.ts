@@ -1,12 +1,11 @@
 import { loadAppConfig } from '../../src/config/app-config';
 import { createApp } from '../../src/app.factory';
 import { freePort } from '../support/global-setup';
+import { reportToParent } from './child-stats';
+import { BENCH_JWT_SECRET } from './bench-settings';
 import { PassportJwtYardstickModule } from './passport-jwt-yardstick.module';
 
-/**
- * The app under benchmark, in its own process so the load generator does not
- * share its event loop. Tells the parent its URL once it listens.
- */
+/** The app under benchmark, in its own process so the load generator does not share its event loop. */
 async function serve(): Promise<void> {
   const port = await freePort();
   const config = loadAppConfig({
@@ -14,14 +13,13 @@ async function serve(): Promise<void> {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     PORT: String(port),
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+    JWT_SECRET: BENCH_JWT_SECRET,
+    THROTTLE_PER_IP_PER_MINUTE: '1000000',
+    THROTTLE_PER_CREDENTIAL_PER_MINUTE: '1000000',
   });
   const app = await createApp(config, process.env.DATABASE_URL!, [PassportJwtYardstickModule]);
   await app.listen(port, '127.0.0.1');
-  process.send!({ url: `http://127.0.0.1:${port}` });
-  // CPU time is what the machine's noise does not distort: the parent asks for it around each run.
-  process.on('message', () => process.send!({ cpuMicros: process.cpuUsage().user + process.cpuUsage().system }));
-  process.on('disconnect', () => void app.close().then(() => process.exit(0)));
+  reportToParent(`http://127.0.0.1:${port}`, () => app.close());
 }
 
 void serve();

@@ -1,10 +1,5 @@
 import autocannon from 'autocannon';
-
-/** The server under test, able to say how much CPU time it has used so far. */
-export interface BenchServer {
-  url: string;
-  cpuMicros(): Promise<number>;
-}
+import { BenchChild } from './bench-child';
 
 export interface RouteFigures {
   requestsPerSecond: number;
@@ -18,10 +13,10 @@ export interface GuardFigures {
   passportJwt: RouteFigures;
 }
 
-async function measure(server: BenchServer, path: string, headers: Record<string, string>, seconds: number): Promise<RouteFigures> {
-  const cpuBefore = await server.cpuMicros();
+async function measure(server: BenchChild, path: string, headers: Record<string, string>, seconds: number): Promise<RouteFigures> {
+  const cpuBefore = (await server.stats()).cpuMicros;
   const result = await autocannon({ url: `${server.url}${path}`, headers, connections: 20, duration: seconds });
-  const cpuUsed = (await server.cpuMicros()) - cpuBefore;
+  const cpuUsed = (await server.stats()).cpuMicros - cpuBefore;
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${path}: ${result.non2xx} non-2xx and ${result.errors} errors`);
   return { requestsPerSecond: result.requests.average, cpuMicrosPerRequest: cpuUsed / result.requests.total };
 }
@@ -31,7 +26,7 @@ async function measure(server: BenchServer, path: string, headers: Record<string
  * passport-jwt, interleaved over several rounds so a noisy machine hurts all
  * three alike; the mean of the rounds is reported.
  */
-export async function benchGuards(server: BenchServer, accessToken: string, rounds: number, seconds: number): Promise<GuardFigures> {
+export async function benchGuards(server: BenchChild, accessToken: string, rounds: number, seconds: number): Promise<GuardFigures> {
   const bearer = { authorization: `Bearer ${accessToken}` };
   const routes: Array<[keyof GuardFigures, string, Record<string, string>]> = [
     ['unguarded', '/greetings/public', {}],

@@ -1,62 +1,89 @@
-import { fork } from 'node:child_process';
-import { join } from 'node:path';
-import { DEMO_APPS } from '../../src/config/demo-apps';
+import { randomUUID } from 'node:crypto';
+import { BenchChild, startChild } from './bench-child';
 import { startBenchDatabase } from './bench-database';
-import { BenchServer, benchGuards, RouteFigures } from './guard.bench';
+import { benchGuards, RouteFigures } from './guard.bench';
 import { benchJwtVerify } from './jwt-verify.bench';
+import { benchLogins, LoginFigures, loginCodes } from './login.bench';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const LOGINS = Number(process.env.BENCH_LOGINS ?? 1500);
+const CONNECTIONS = 50;
 
 const ratio = (value: number, base: number) => (value / base).toFixed(2);
-const fixed = (value: number) => value.toFixed(0).padStart(8);
-const row = (label: string, figures: RouteFigures, base: RouteFigures, note: string) =>
-  `  ${label.padEnd(40)}${fixed(figures.requestsPerSecond)} req/s  ratio ${ratio(figures.requestsPerSecond, base.requestsPerSecond)}` +
-  `   ${figures.cpuMicrosPerRequest.toFixed(0).padStart(5)} µs CPU/req  ratio ${ratio(base.cpuMicrosPerRequest, figures.cpuMicrosPerRequest)}  ${note}`;
+const pad = (value: number, digits = 0, width = 8) => value.toFixed(digits).padStart(width);
+const mebibytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
-async function startServer(databaseUrl: string): Promise<BenchServer & { stop(): void }> {
-  const child = fork(join(__dirname, 'bench-server.ts'), [], { env: { ...process.env, DATABASE_URL: databaseUrl } });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('message', (message: { url: string }) => resolve(message.url));
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
-  const cpuMicros = () =>
-    new Promise<number>((resolve) => {
-      child.once('message', (message: { cpuMicros: number }) => resolve(message.cpuMicros));
-      child.send('cpu');
-    });
-  return { url, cpuMicros, stop: () => child.disconnect() };
+function mean<T extends object>(runs: T[]): T {
+  const keys = Object.keys(runs[0]) as Array<keyof T>;
+  return Object.fromEntries(keys.map((key) => [key, runs.reduce((sum, run) => sum + Number(run[key]), 0) / runs.length])) as T;
 }
 
-async function signIn(url: string): Promise<string> {
-  const post = (path: string, body: object) =>
-    fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
-      (response) => response.json() as Promise<Record<string, unknown>>,
-    );
-  const miniprogram = DEMO_APPS.find((app) => app.type === 'miniprogram')!;
-  const { code } = await post('/sandbox/wx.login', { appid: miniprogram.appid, user: `bench-${Date.now()}` });
-  const pair = await post('/auth/wechat/miniprogram/login', { code });
-  return pair.accessToken as string;
+function printJwtVerify(): void {
+  const verify = benchJwtVerify();
+  console.log('jsonwebtoken verify, HS256');
+  console.log(`  secret as a string     ${pad(verify.stringSecretMicros, 1)} µs`);
+  console.log(`  prepared KeyObject     ${pad(verify.keyObjectMicros, 1)} µs   (${ratio(verify.stringSecretMicros, verify.keyObjectMicros)}× faster)\n`);
+}
+
+async function printGuards(app: BenchChild, sandboxUrl: string): Promise<void> {
+  const [code] = await loginCodes(sandboxUrl, [`bench-guard-${randomUUID()}`]);
+  const pair = (await (
+    await fetch(`${app.url}/auth/wechat/miniprogram/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) })
+  ).json()) as { accessToken: string };
+  const guards = await benchGuards(app, pair.accessToken, ROUNDS, SECONDS);
+  const row = (label: string, figures: RouteFigures, note: string) =>
+    `  ${label.padEnd(38)}${pad(figures.requestsPerSecond)} req/s  ratio ${ratio(figures.requestsPerSecond, guards.unguarded.requestsPerSecond)}` +
+    `  ${pad(figures.cpuMicrosPerRequest, 0, 5)} µs CPU/req  ratio ${ratio(guards.unguarded.cpuMicrosPerRequest, figures.cpuMicrosPerRequest)}  ${note}`;
+  console.log(`Example module route, 20 connections, ${ROUNDS} interleaved rounds of ${SECONDS} s (CPU ratio: unguarded CPU per request / this route's)`);
+  console.log(row('unguarded     GET /greetings/public', guards.unguarded, ''));
+  console.log(row('our guard     GET /greetings', guards.guarded, '(target ≥ 0.90)'));
+  console.log(row("passport-jwt  AuthGuard('jwt')", guards.passportJwt, '(yardstick)'));
+  console.log('');
+}
+
+async function printLogins(app: BenchChild, baseline: BenchChild, sandboxUrl: string): Promise<void> {
+  const returning = Array.from({ length: LOGINS }, () => `bench-returning-${randomUUID()}`);
+  await benchLogins(app, await loginCodes(sandboxUrl, returning), CONNECTIONS);
+
+  const runs: Record<string, LoginFigures[]> = { appNew: [], baselineNew: [], appReturning: [], baselineReturning: [] };
+  for (let round = 0; round < Math.max(1, ROUNDS - 1); round++) {
+    const fresh = () => loginCodes(sandboxUrl, Array.from({ length: LOGINS }, () => `bench-new-${randomUUID()}`));
+    runs.appNew.push(await benchLogins(app, await fresh(), CONNECTIONS));
+    runs.baselineNew.push(await benchLogins(baseline, await fresh(), CONNECTIONS));
+    runs.appReturning.push(await benchLogins(app, await loginCodes(sandboxUrl, returning), CONNECTIONS));
+    runs.baselineReturning.push(await benchLogins(baseline, await loginCodes(sandboxUrl, returning), CONNECTIONS));
+  }
+  const [appNew, baselineNew, appReturning, baselineReturning] = [runs.appNew, runs.baselineNew, runs.appReturning, runs.baselineReturning].map(mean);
+  const row = (label: string, figures: LoginFigures, base: LoginFigures) =>
+    `  ${label.padEnd(26)}${pad(figures.loginsPerSecond)} logins/s  ratio ${ratio(figures.loginsPerSecond, base.loginsPerSecond)}` +
+    `  p50 ${pad(figures.p50Ms, 1, 6)} ms  p99 ${pad(figures.p99Ms, 1, 6)} ms  ${pad(figures.cpuMicrosPerLogin, 0, 6)} µs CPU/login  CPU ratio ${ratio(base.cpuMicrosPerLogin, figures.cpuMicrosPerLogin)}`;
+  console.log(`Mini Program logins, ${LOGINS} per run, ${CONNECTIONS} connections, sandbox on loopback (targets: ≥ 0.60× baseline, p99 < 50 ms)`);
+  console.log(row('new personas      app', appNew, baselineNew));
+  console.log(row('                  baseline', baselineNew, baselineNew));
+  console.log(row('returning personas app', appReturning, baselineReturning));
+  console.log(row('                  baseline', baselineReturning, baselineReturning));
+  const [appStats, baselineStats] = await Promise.all([app.stats(), baseline.stats()]);
+  console.log(`  peak RSS: app ${mebibytes(appStats.peakRssBytes)} (target < 250 MiB), bare baseline ${mebibytes(baselineStats.peakRssBytes)}\n`);
 }
 
 async function main(): Promise<void> {
-  console.log(`wechat-auth benchmark (${ROUNDS} rounds of ${SECONDS} s per route, 20 connections, one machine)\n`);
-
-  const verify = benchJwtVerify();
-  console.log('jsonwebtoken verify, HS256');
-  console.log(`  secret as a string     ${verify.stringSecretMicros.toFixed(1).padStart(8)} µs`);
-  console.log(`  prepared KeyObject     ${verify.keyObjectMicros.toFixed(1).padStart(8)} µs   (${ratio(verify.stringSecretMicros, verify.keyObjectMicros)}× faster)\n`);
-
+  console.log('wechat-auth benchmark: one run, one machine; compare figures within this report only\n');
+  printJwtVerify();
   const database = await startBenchDatabase();
-  const server = await startServer(database.url);
+  const children: BenchChild[] = [];
   try {
-    const guards = await benchGuards(server, await signIn(server.url), ROUNDS, SECONDS);
-    console.log('Example module route (ratios against unguarded; CPU ratio = unguarded CPU per request / this CPU per request)');
-    console.log(row('unguarded     GET /greetings/public', guards.unguarded, guards.unguarded, ''));
-    console.log(row('our guard     GET /greetings', guards.guarded, guards.unguarded, '(target ≥ 0.90)'));
-    console.log(row("passport-jwt  AuthGuard('jwt')", guards.passportJwt, guards.unguarded, '(yardstick)'));
+    const sandbox = await startChild('sandbox-server.js', {});
+    children.push(sandbox);
+    const env = { DATABASE_URL: database.url, WECHAT_API_BASE_URL: sandbox.url };
+    const app = await startChild('bench-server.js', env);
+    children.push(app);
+    const baseline = await startChild('baseline-server.js', env);
+    children.push(baseline);
+    await printGuards(app, sandbox.url);
+    await printLogins(app, baseline, sandbox.url);
   } finally {
-    server.stop();
+    for (const child of children) child.stop();
     await database.stop();
   }
 }

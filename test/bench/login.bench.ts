@@ -1,0 +1,54 @@
+import autocannon from 'autocannon';
+import { DEMO_APPS } from '../../src/config/demo-apps';
+import { BenchChild } from './bench-child';
+
+export interface LoginFigures {
+  loginsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuMicrosPerLogin: number;
+}
+
+const MINIPROGRAM = DEMO_APPS.find((app) => app.type === 'miniprogram')!;
+
+async function post(url: string, body: object): Promise<Record<string, unknown>> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/** One fresh wx.login code per persona, fetched from the sandbox 50 at a time. */
+export async function loginCodes(sandboxUrl: string, personas: string[]): Promise<string[]> {
+  const codes: string[] = [];
+  for (let start = 0; start < personas.length; start += 50) {
+    const batch = personas.slice(start, start + 50).map((user) => post(`${sandboxUrl}/wx.login`, { appid: MINIPROGRAM.appid, user }));
+    for (const answer of await Promise.all(batch)) codes.push(answer.code as string);
+  }
+  return codes;
+}
+
+/** Fires one Mini Program login per code at `target`, `connections` at a time. */
+export async function benchLogins(target: BenchChild, codes: string[], connections: number): Promise<LoginFigures> {
+  const pending = [...codes];
+  const cpuBefore = (await target.stats()).cpuMicros;
+  const result = await autocannon({
+    url: target.url,
+    connections,
+    amount: codes.length,
+    requests: [
+      {
+        method: 'POST',
+        path: '/auth/wechat/miniprogram/login',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({ ...request, body: JSON.stringify({ code: pending.pop() }) }),
+      },
+    ],
+  });
+  const cpuUsed = (await target.stats()).cpuMicros - cpuBefore;
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${target.url}: ${result.non2xx} non-2xx and ${result.errors} errors`);
+  return {
+    loginsPerSecond: result.requests.total / (result.duration || 1),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    cpuMicrosPerLogin: cpuUsed / result.requests.total,
+  };
+}
