@@ -12,10 +12,16 @@ import { AppConfig } from './config/app-config';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** No request of ours needs these keys; refusing them at parse time closes prototype-pollution tricks. */
+function refusePrototypeKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw new SyntaxError(`"${key}" is not allowed in a request body`);
+  return value;
+}
+
 /** Body parsing, errors, validation and docs: the HTTP conventions of API.md, shared by every app we start. */
 export function configureHttp(app: NestExpressApplication, options: { docs: boolean }): void {
   app.disable('x-powered-by');
-  app.use(json({ limit: MAX_BODY_BYTES }));
+  app.use(json({ limit: MAX_BODY_BYTES, reviver: refusePrototypeKeys }));
   // Right after the parser, so a malformed or oversized body gets our JSON error, not Express's HTML page.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const { body, headers } = toErrorResponse(error);

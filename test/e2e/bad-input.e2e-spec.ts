@@ -1,0 +1,123 @@
+import { loginAs, MINIPROGRAM, startTestApp, TestApp, TokenPairBody } from '../support/test-app';
+
+/**
+ * Table-driven: malformed requests against every public endpoint. Every case
+ * must get a 4xx in the shape of API.md; none a 500, a stack trace or a secret.
+ */
+interface Case {
+  name: string;
+  method: 'get' | 'post' | 'delete';
+  path: string;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+const WRONG_VALUES: Array<[string, unknown]> = [
+  ['a number', 12345678],
+  ['a boolean', true],
+  ['null', null],
+  ['an array', ['AAAAAAAAAAAA']],
+  ['an object', { nested: 'AAAAAAAAAAAA' }],
+  ['an empty string', ''],
+  ['only spaces', '        '],
+  ['a huge string', 'A'.repeat(20_000)],
+  ['control characters', 'AAAA\u0000\u0007\u001bAAAA'],
+  ['unicode', '码码码码码码码码😀'],
+  ['an ampersand and equals', 'AAAA&appid=wx1&secret=x'],
+  ['a hash', 'AAAAAAAA#fragment'],
+  ['percent escapes', 'AAAA%00%2F%0A'],
+  ['quotes', `AAAA"AAAA'AAAA`],
+  ['spaces inside', 'AAAA AAAA AAAA'],
+  ['a SQL fragment', "AAAA' OR '1'='1"],
+];
+
+/** Every way to break a JSON body whose valid form is `valid`. */
+function bodyCases(path: string, valid: Record<string, unknown>): Case[] {
+  const post = (name: string, extra: Partial<Case>): Case => ({ name: `${path} ${name}`, method: 'post', path, ...extra });
+  const cases: Case[] = [
+    post('with no body', {}),
+    post('with JSON null', { rawBody: 'null' }),
+    post('with a JSON array', { rawBody: '[]' }),
+    post('with a JSON string', { rawBody: '"text"' }),
+    post('with a JSON number', { rawBody: '42' }),
+    post('with broken JSON', { rawBody: '{"a":' }),
+    post('with an empty object', { body: {} }),
+    post('with an unknown field', { body: { ...valid, unexpected: 1 } }),
+    post('with a forged openid', { body: { ...valid, openid: 'oForged', unionid: 'uForged' } }),
+    post('with __proto__', { rawBody: `{"__proto__": {"roles": ["admin"]}, ${JSON.stringify(valid).slice(1)}` }),
+    post('with constructor', { rawBody: `{"constructor": {"prototype": {"admin": true}}, ${JSON.stringify(valid).slice(1)}` }),
+  ];
+  for (const field of Object.keys(valid)) {
+    const { [field]: _omitted, ...without } = valid;
+    if (Object.keys(without).length > 0) cases.push(post(`without ${field}`, { body: without }));
+    for (const [label, value] of WRONG_VALUES) cases.push(post(`with ${field} as ${label}`, { body: { ...valid, [field]: value } }));
+  }
+  return cases;
+}
+
+const GARBAGE_AUTHORIZATION = [
+  'Bearer',
+  'Bearer ',
+  'Basic dXNlcjpwYXNz',
+  'Bearer a.b.c',
+  'Bearer ....',
+  `Bearer ${'x'.repeat(6000)}`,
+  'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.',
+  'Bearer \u00e9\u00e8\u00ff',
+  'Bearer tok en',
+  'token-without-scheme',
+];
+
+function headerCases(method: Case['method'], path: string): Case[] {
+  return GARBAGE_AUTHORIZATION.map((authorization, index) => ({
+    name: `${method.toUpperCase()} ${path} with garbage Authorization #${index + 1}`,
+    method,
+    path,
+    headers: { authorization },
+  }));
+}
+
+const CASES: Case[] = [
+  ...bodyCases('/auth/wechat/miniprogram/login', { code: 'AAAAAAAAAAAAAAAAAAAAAAAA', app: MINIPROGRAM.key }),
+  ...bodyCases('/auth/refresh', { refreshToken: 'A'.repeat(43) }),
+  ...headerCases('get', '/auth/me'),
+  ...headerCases('post', '/auth/logout'),
+  ...headerCases('get', '/greetings'),
+  ...headerCases('get', '/greetings/admin'),
+  { name: 'GET /auth/me with no token', method: 'get', path: '/auth/me' },
+  { name: 'GET an unknown path with odd characters', method: 'get', path: '/auth/%E0%A4%A' },
+  { name: 'GET a path with a query full of tricks', method: 'get', path: '/auth/me?a[b]=1&__proto__[x]=1&constructor=1' },
+  { name: 'DELETE /auth/me', method: 'delete', path: '/auth/me' },
+  { name: 'POST /sandbox/wx.login with a huge user', method: 'post', path: '/sandbox/wx.login', body: { appid: MINIPROGRAM.appid, user: 'u'.repeat(100_000) } },
+  { name: 'POST /sandbox/faults with a wrong type', method: 'post', path: '/sandbox/faults', body: { path: '/sns/jscode2session', times: 'many' } },
+];
+
+describe('bad input, every public endpoint', () => {
+  let t: TestApp;
+  let pair: TokenPairBody;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    pair = await loginAs(t);
+  });
+  afterAll(() => t.close());
+
+  it('covers at least 100 cases', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(100);
+  });
+
+  it.each(CASES.map((c) => [c.name, c] as const))('%s → a clean 4xx', async (_name, c) => {
+    let call = t.http[c.method](c.path);
+    for (const [name, value] of Object.entries(c.headers ?? {})) call = call.set(name, value);
+    if (c.rawBody !== undefined) call = call.set('content-type', 'application/json').send(c.rawBody);
+    else if (c.body !== undefined) call = call.send(c.body as object);
+    const response = await call;
+
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect(response.body).toEqual({ statusCode: response.status, error: expect.stringMatching(/^[a-z_]+$/), message: expect.any(String) });
+    expect(response.text).not.toMatch(/\bat .+\.(ts|js):\d+/);
+    for (const secret of [MINIPROGRAM.secret, t.config.auth.signingKey.secret, pair.refreshToken]) expect(response.text).not.toContain(secret);
+  });
+});
