@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { INestApplication } from '@nestjs/common';
+import { Client } from 'pg';
+import { loadAppConfig } from '../../src/config/app-config';
+import { startStandaloneSandbox } from '../../src/sandbox/standalone';
+import { AppProcess, spawnApp } from '../support/processes';
+
+const SECONDS = Number(process.env.LOAD_SECONDS ?? 30);
+
+/** Three instances behind no balancer but the load generator's round-robin, one PostgreSQL, one sandbox. */
+describe('many instances under a mixed load', () => {
+  let sandbox: { app: INestApplication; url: string };
+  let instances: AppProcess[] = [];
+
+  beforeAll(async () => {
+    sandbox = await startStandaloneSandbox(loadAppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), 0);
+    instances = await Promise.all([1, 2, 3].map(() => spawnApp({ WECHAT_API_BASE_URL: sandbox.url, LOG_LEVEL: 'warn' })));
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(instances.map((instance) => instance.stop()));
+    await sandbox.app.close();
+  });
+
+  it(`runs ${SECONDS} s of logins, refreshes, guarded calls and logouts with no 5xx and no duplicate user`, async () => {
+    const script = join(__dirname, '..', 'support', 'load', 'mixed-load.ts');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', script, sandbox.url, String(SECONDS), '12', ...instances.map((instance) => instance.url)],
+      { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' } },
+    );
+    const report = JSON.parse(stdout) as {
+      requests: number;
+      byStatus: Record<string, number>;
+      serverErrors: unknown[];
+      personasWithTwoUsers: string[];
+      personas: Record<string, string>;
+      refreshes: number;
+      inconsistentRefreshes: string[];
+      logouts: number;
+    };
+
+    expect(report.serverErrors).toEqual([]);
+    expect(report.personasWithTwoUsers).toEqual([]);
+    expect(report.inconsistentRefreshes).toEqual([]);
+    expect(report.requests).toBeGreaterThan(SECONDS * 20);
+    expect(report.refreshes).toBeGreaterThan(0);
+    expect(report.logouts).toBeGreaterThan(0);
+    expect(Object.keys(report.byStatus).filter((status) => status !== '200' && status !== '204')).toEqual([]);
+
+    // The database agrees: one user per persona, exactly the users the load saw.
+    const db = new Client({ connectionString: process.env.DATABASE_URL });
+    await db.connect();
+    try {
+      const userIds = [...new Set(Object.values(report.personas))];
+      const { rows } = await db.query('SELECT count(*)::int AS users FROM users WHERE id = ANY($1::uuid[])', [userIds]);
+      expect(rows[0].users).toBe(Object.keys(report.personas).length);
+    } finally {
+      await db.end();
+    }
+  }, (SECONDS + 60) * 1000);
+});
