@@ -23,12 +23,16 @@ export type RotationResult =
 export class SessionsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async create(session: NewSession, refreshTokenHash: Buffer): Promise<Session> {
-    return this.dataSource.transaction(async (db) => {
-      const saved = await db.save(db.create(Session, session));
-      await this.insertRefreshToken(db, saved.id, refreshTokenHash, session.expiresAt);
-      return saved;
-    });
+  /** Opens a session with its first refresh token, in one statement (atomic, one round trip). */
+  async create(session: NewSession, refreshTokenHash: Buffer): Promise<{ id: string }> {
+    const rows = (await this.dataSource.query(
+      `WITH opened AS (
+         INSERT INTO sessions (user_id, app_key, ip, user_agent, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id
+       )
+       INSERT INTO refresh_tokens (session_id, token_hash, expires_at) SELECT id, $6, $5 FROM opened RETURNING session_id`,
+      [session.userId, session.appKey, session.ip, session.userAgent, session.expiresAt, refreshTokenHash],
+    )) as Array<{ session_id: string }>;
+    return { id: rows[0].session_id };
   }
 
   /**
