@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { WechatApiClient } from './api/wechat-api.client';
 import { WechatAppRegistry } from './apps/wechat-app-registry';
+import { CodeExchangeRepository } from './code-exchange/code-exchange.repository';
+import { CodeExchangeService } from './code-exchange/code-exchange.service';
 import { MiniProgramController } from './miniprogram/miniprogram.controller';
 import { MiniProgramStrategy } from './miniprogram/miniprogram.strategy';
 
@@ -9,7 +11,7 @@ import { MiniProgramStrategy } from './miniprogram/miniprogram.strategy';
 @Module({
   imports: [AuthModule],
   controllers: [MiniProgramController],
-  providers: [WechatAppRegistry, WechatApiClient, MiniProgramStrategy],
+  providers: [WechatAppRegistry, WechatApiClient, CodeExchangeRepository, CodeExchangeService, MiniProgramStrategy],
   exports: [WechatAppRegistry, WechatApiClient],
 })
 export class WechatModule {}
