@@ -54,7 +54,7 @@ export class IdentityLinker {
 
     let userId = identity.userId;
     if (unionid) {
-      if (identity.unionid !== unionid) await tx.setIdentityUnionid(identity.id, unionid);
+      // Users before identities, the order every login locks rows in, so a concurrent login cannot deadlock with this one.
       if (unionUser && unionUser.id !== userId) {
         // The same person was known as two users: keep the one the unionid already names.
         await tx.mergeUsers(userId, unionUser.id);
@@ -63,6 +63,7 @@ export class IdentityLinker {
       } else if (!unionUser && !identity.user?.unionid) {
         await tx.setUserUnionid(userId, unionid);
       }
+      if (identity.unionid !== unionid) await tx.setIdentityUnionid(identity.id, unionid);
     }
     const user = await tx.touchLogin(identity.id, profile);
     return { user, identity: { ...identity, userId: user.id, unionid: unionid ?? identity.unionid }, isNew: false };
