@@ -8,7 +8,7 @@ import { SandboxOAuthWorld } from './sandbox-oauth-world';
 import { PersonaDto } from './sandbox-oauth.dto';
 import { SandboxResponder } from './sandbox-responder';
 import { WechatQuery } from './sandbox-wechat.controller';
-import { SandboxWorld, wechatErrorAnswer } from './sandbox-world';
+import { SandboxWorld, WechatAnswer, wechatErrorAnswer } from './sandbox-world';
 
 interface AuthorizePage {
   path: '/connect/oauth2/authorize' | '/connect/qrconnect';
@@ -28,6 +28,11 @@ const AUTHORIZE_ERRORS: Record<number, string> = {
   10013: 'state empty',
   10016: 'appid not allowed on this page',
 };
+
+/** An answer of the sandbox's world, or WeChat's full error answer for its errcode. */
+function asWechatAnswer(answer: WechatAnswer): WechatAnswer {
+  return typeof answer.errcode === 'number' && answer.errcode !== 0 ? wechatErrorAnswer(answer.errcode) : answer;
+}
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -80,8 +85,7 @@ export class SandboxOAuthController {
       if (credentials) return wechatErrorAnswer(credentials);
       if (this.world.app(query.appid!)!.type === 'miniprogram') return wechatErrorAnswer(40013);
       if (!query.code) return wechatErrorAnswer(41008);
-      const answer = this.oauth.exchangeCode(query.appid!, query.code);
-      return typeof answer.errcode === 'number' ? wechatErrorAnswer(answer.errcode) : answer;
+      return asWechatAnswer(this.oauth.exchangeCode(query.appid!, query.code));
     });
   }
 
@@ -91,8 +95,7 @@ export class SandboxOAuthController {
     await this.responder.answer('/sns/oauth2/refresh_token', res, () => {
       if (!query.appid) return wechatErrorAnswer(41002);
       if (!this.world.app(query.appid)) return wechatErrorAnswer(40013);
-      const answer = this.oauth.refresh(query.appid, query.refresh_token ?? '');
-      return typeof answer.errcode === 'number' ? wechatErrorAnswer(answer.errcode) : answer;
+      return asWechatAnswer(this.oauth.refresh(query.appid, query.refresh_token ?? ''));
     });
   }
 
@@ -101,9 +104,7 @@ export class SandboxOAuthController {
   async userinfo(@Query() query: WechatQuery, @Res() res: Response): Promise<void> {
     await this.responder.answer('/sns/userinfo', res, () => {
       const grant = this.oauth.grantFor(query.access_token, query.openid);
-      if ('errcode' in grant) return wechatErrorAnswer(grant.errcode);
-      const answer = this.oauth.userinfo(grant);
-      return typeof answer.errcode === 'number' ? wechatErrorAnswer(answer.errcode) : answer;
+      return asWechatAnswer('errcode' in grant ? grant : this.oauth.userinfo(grant));
     });
   }
 
@@ -112,7 +113,7 @@ export class SandboxOAuthController {
   async auth(@Query() query: WechatQuery, @Res() res: Response): Promise<void> {
     await this.responder.answer('/sns/auth', res, () => {
       const grant = this.oauth.grantFor(query.access_token, query.openid);
-      return 'errcode' in grant ? wechatErrorAnswer(grant.errcode) : { errcode: 0, errmsg: 'ok' };
+      return 'errcode' in grant ? asWechatAnswer(grant) : { errcode: 0, errmsg: 'ok' };
     });
   }
 

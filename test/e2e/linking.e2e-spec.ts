@@ -13,11 +13,10 @@ function permutations<T>(items: T[]): T[][] {
 
 describe('one user across all apps', () => {
   let t: TestApp;
-  let db: DataSource;
+  const db = () => t.app.get(DataSource);
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = t.app.get(DataSource);
   });
   afterAll(() => t.close());
 
@@ -39,7 +38,7 @@ describe('one user across all apps', () => {
   /** Every user that holds one of the persona's identities, in any app. */
   async function usersOf(user: string): Promise<string[]> {
     const openids = [MINIPROGRAM, OFFICIAL_ACCOUNT, WEBSITE].map((app) => stableId('o', `${app.appid}:${user}`));
-    const rows = (await db.query(`SELECT DISTINCT user_id FROM wechat_identities WHERE openid = ANY($1)`, [openids])) as Array<{ user_id: string }>;
+    const rows = (await db().query(`SELECT DISTINCT user_id FROM wechat_identities WHERE openid = ANY($1)`, [openids])) as Array<{ user_id: string }>;
     return rows.map((row) => row.user_id);
   }
 
@@ -79,7 +78,7 @@ describe('one user across all apps', () => {
     const user = persona('merge');
     await setPersona(t, { user, unionidWithheld: true });
     const early = await loginOn('miniprogram', user);
-    await db.query(`UPDATE users SET phone = '+8613800000000' WHERE id = $1`, [early.user.id]);
+    await db().query(`UPDATE users SET phone = '+8613800000000' WHERE id = $1`, [early.user.id]);
     await setPersona(t, { user, unionidWithheld: false, nickname: 'Merged Mei' });
     const other = await loginOn('official account', user);
     expect(other.user.id).not.toBe(early.user.id);
@@ -88,12 +87,12 @@ describe('one user across all apps', () => {
     expect(merged.user.id).toBe(other.user.id);
     expect(merged.user.nickname).toBe('Merged Mei');
 
-    expect(await db.query(`SELECT 1 FROM users WHERE id = $1`, [early.user.id])).toHaveLength(0);
-    const [survivor] = (await db.query(`SELECT phone, unionid FROM users WHERE id = $1`, [other.user.id])) as Array<{ phone: string; unionid: string }>;
+    expect(await db().query(`SELECT 1 FROM users WHERE id = $1`, [early.user.id])).toHaveLength(0);
+    const [survivor] = (await db().query(`SELECT phone, unionid FROM users WHERE id = $1`, [other.user.id])) as Array<{ phone: string; unionid: string }>;
     expect(survivor).toEqual({ phone: '+8613800000000', unionid: expect.stringMatching(/^u/) });
-    const sessions = (await db.query(`SELECT user_id FROM sessions WHERE user_id = ANY($1)`, [[early.user.id, other.user.id]])) as Array<{ user_id: string }>;
+    const sessions = (await db().query(`SELECT user_id FROM sessions WHERE user_id = ANY($1)`, [[early.user.id, other.user.id]])) as Array<{ user_id: string }>;
     expect(sessions.map((session) => session.user_id)).toEqual([other.user.id, other.user.id, other.user.id]);
-    const events = (await db.query(`SELECT kind, user_id, detail FROM login_events WHERE user_id = ANY($1) ORDER BY created_at`, [
+    const events = (await db().query(`SELECT kind, user_id, detail FROM login_events WHERE user_id = ANY($1) ORDER BY created_at`, [
       [early.user.id, other.user.id],
     ])) as Array<{ kind: string; user_id: string; detail: Record<string, string> | null }>;
     expect(events.every((event) => event.user_id === other.user.id)).toBe(true);
