@@ -1,13 +1,15 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { CodeExchangeService, codeHash } from '../../src/wechat/code-exchange/code-exchange.service';
+import { OFFICIAL_ACCOUNT, oauthJourney, onApp, redeemTicket } from '../support/oauth';
 import { AppProcess, spawnApp } from '../support/processes';
 import { MINIPROGRAM, persona, startTestApp, TestApp, upstreamCalls, wxLogin } from '../support/test-app';
 
 const LOGIN = '/auth/wechat/miniprogram/login';
 const JSCODE2SESSION = '/sns/jscode2session';
+const OAUTH_ACCESS_TOKEN = '/sns/oauth2/access_token';
 
-describe('idempotent code exchange (Mini Program)', () => {
+describe('idempotent code exchange', () => {
   let t: TestApp;
   /** A second instance (its own process) on the same database and the same WeChat, with a 5 s window. */
   let second: AppProcess;
@@ -57,6 +59,33 @@ describe('idempotent code exchange (Mini Program)', () => {
     expect(responses.map((response) => response.status)).toEqual(Array(10).fill(200));
     expect(new Set(responses.map((response) => response.body.user.id)).size).toBe(1);
     expect((await upstreamCalls(t, JSCODE2SESSION)) - before).toBe(1);
+  });
+
+  it('makes one call to WeChat for an OAuth callback that arrives 10 times at two instances at once', async () => {
+    const user = persona('callback-copies');
+    const authorize = await t.http.get(`/auth/wechat/oauth/${OFFICIAL_ACCOUNT.key}/authorize`).query({ returnTo: '/copies', scope: 'snsapi_userinfo' }).expect(302);
+    const page = new URL(String(authorize.headers.location).split('#')[0]);
+    page.searchParams.set('user', user);
+    const callback = new URL(String((await t.http.get(onApp(t, page.toString())).expect(302)).headers.location));
+    const path = callback.pathname + callback.search;
+    const before = await upstreamCalls(t, OAUTH_ACCESS_TOKEN);
+
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, index) => request(index % 2 ? second.url : t.url).get(path)));
+    const tickets = answers.map((answer) => new URLSearchParams(String(answer.headers.location).split('#')[1]).get('ticket'));
+    expect(tickets.every(Boolean)).toBe(true);
+    expect(new Set(tickets).size).toBe(10);
+    expect((await upstreamCalls(t, OAUTH_ACCESS_TOKEN)) - before).toBe(1);
+    const pairs = await Promise.all(tickets.map((ticket) => redeemTicket(t, ticket!)));
+    expect(new Set(pairs.map((pair) => pair.user.id)).size).toBe(1);
+  });
+
+  it('answers a callback copy after the window with #error=wechat_code_used', async () => {
+    const journey = await oauthJourney(t, persona('late-callback'));
+    expect(journey.ticket).toBeDefined();
+    const code = new URL(journey.callbackUrl).searchParams.get('code')!;
+    await db.query(`UPDATE code_exchanges SET created_at = created_at - interval '31 seconds' WHERE code_hash = $1`, [codeHash(OFFICIAL_ACCOUNT.appid, code)]);
+    const late = await t.http.get(onApp(t, journey.callbackUrl)).expect(302);
+    expect(late.headers.location).toBe('/after-login#error=wechat_code_used');
   });
 
   it('refuses a copy that comes after the window with wechat_code_used, and records it', async () => {

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { stableId } from '../../src/sandbox/sandbox-world';
-import { OFFICIAL_ACCOUNT, oauthLogin, onApp, redeemTicket, setPersona, WEBSITE } from '../support/oauth';
+import { OFFICIAL_ACCOUNT, oauthJourney, oauthLogin, onApp, redeemTicket, setPersona, WEBSITE } from '../support/oauth';
 import { MINIPROGRAM, persona, startTestApp, TestApp, TokenPairBody, wxLogin } from '../support/test-app';
 
 type AppName = 'miniprogram' | 'official account' | 'website';
@@ -98,6 +98,22 @@ describe('one user across all apps', () => {
     expect(events.every((event) => event.user_id === other.user.id)).toBe(true);
     expect(events.filter((event) => event.kind === 'miniprogram')).toHaveLength(2);
     expect(events.filter((event) => event.kind === 'users_merged').map((event) => event.detail)).toEqual([{ mergedUserId: early.user.id }]);
+  });
+
+  it('keeps a merged user disabled when either of the two was disabled', async () => {
+    const user = persona('disabled-merge');
+    await setPersona(t, { user, unionidWithheld: true });
+    const disabled = await loginOn('miniprogram', user);
+    await db().query(`UPDATE users SET status = 'disabled' WHERE id = $1`, [disabled.user.id]);
+    await setPersona(t, { user, unionidWithheld: false });
+    await loginOn('official account', user);
+
+    const code = await wxLogin(t, user);
+    const response = await t.http.post('/auth/wechat/miniprogram/login').send({ code }).expect(403);
+    expect(response.body.error).toBe('user_disabled');
+    const journey = await oauthJourney(t, user, { scope: 'snsapi_userinfo', returnTo: '/x' });
+    expect(journey.callback.headers.location).toBe('/x#error=user_disabled');
+    expect(await usersOf(user)).toHaveLength(1);
   });
 
   it('turns a silent H5 login (no unionid) into the same user once the user consents', async () => {
