@@ -187,6 +187,15 @@ describe('Official Account (H5) and website (QR) login', () => {
       await expectStateInvalid(replay);
     });
 
+    it('does not count a code that comes back with another valid state as a copy', async () => {
+      const first = await pendingCallback();
+      await t.http.get(onApp(t, first.callback.toString())).expect(302);
+      const second = await pendingCallback();
+      second.callback.searchParams.set('code', first.callback.searchParams.get('code')!);
+      const answer = await t.http.get(onApp(t, second.callback.toString())).expect(302);
+      expect(answer.headers.location).toBe('/s#error=wechat_code_used');
+    });
+
     it('uses a state once across concurrent callbacks with different codes', async () => {
       const { page } = await pendingCallback();
       const codes = await Promise.all(Array.from({ length: 5 }, () => t.http.get(onApp(t, page.toString())).expect(302)));
