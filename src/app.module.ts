@@ -3,6 +3,7 @@ import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
 import { GreetingsModule } from './greetings/greetings.module';
 import { HealthModule } from './health/health.module';
 import { LoggerModule } from './logging/logger.module';
@@ -27,6 +28,7 @@ export class AppModule {
         GreetingsModule,
         HealthModule,
         ...(config.sandbox.mounted ? [SandboxModule] : []),
+        ...(config.sandbox.enabled ? [DemoModule] : []),
       ],
     };
   }

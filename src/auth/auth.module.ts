@@ -11,6 +11,9 @@ import { RevocationList } from './revocation/revocation-list';
 import { RevocationListener } from './revocation/revocation.listener';
 import { SessionService } from './sessions/session.service';
 import { SessionsRepository } from './sessions/sessions.repository';
+import { LoginTicketService } from './tickets/login-ticket.service';
+import { LoginTicketsRepository } from './tickets/login-tickets.repository';
+import { TicketController } from './tickets/ticket.controller';
 import { AccessTokenService } from './tokens/access-token.service';
 
 /**
@@ -20,7 +23,7 @@ import { AccessTokenService } from './tokens/access-token.service';
  */
 @Module({
   imports: [PassportModule, UsersModule],
-  controllers: [AuthController],
+  controllers: [AuthController, TicketController],
   providers: [
     AccessTokenService,
     SessionsRepository,
@@ -29,9 +32,11 @@ import { AccessTokenService } from './tokens/access-token.service';
     RevocationListener,
     LoginEventsRepository,
     LoginService,
+    LoginTicketsRepository,
+    LoginTicketService,
     { provide: APP_GUARD, useClass: AccessTokenGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [LoginService, SessionService, AccessTokenService, PassportModule],
+  exports: [LoginService, LoginTicketService, SessionService, AccessTokenService, PassportModule],
 })
 export class AuthModule {}

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { DEMO_APPS } from './demo-apps';
 import { Env, envSchema } from './env.schema';
 import { WechatApp } from './wechat-app';
@@ -31,6 +31,16 @@ export class AppConfig {
     openBaseUrl: string;
     timeoutMs: number;
     maxRetries: number;
+    /** How long copies of one code still get the first arrival's result (then they are wechat_code_used). */
+    codeExchangeWindowSeconds: number;
+  };
+  oauth!: {
+    /** Where browsers reach this service; OAuth callback URLs are built from it, never from the request. */
+    publicBaseUrl: string;
+    /** Origins a returnTo URL may point at; relative paths are always allowed. */
+    frontendOrigins: string[];
+    /** HMAC key of OAuth states. */
+    stateSecret: string;
   };
   throttling!: {
     /** Sign-in requests (logins, refreshes, tickets) one client ip may make per minute, across all instances. */
@@ -67,6 +77,9 @@ function productionProblems(env: Env): string[] {
   if (!env.WECHAT_APPS) problems.push('WECHAT_APPS must be set in production (the WeChat sandbox never runs there)');
   const demoAppids = new Set(DEMO_APPS.map((app) => app.appid));
   if (env.WECHAT_APPS?.some((app) => demoAppids.has(app.appid))) problems.push('WECHAT_APPS uses a sandbox demo app in production');
+  if (env.WECHAT_APPS?.some((app) => app.type !== 'miniprogram') && !env.PUBLIC_BASE_URL) {
+    problems.push('PUBLIC_BASE_URL must be set in production when an official_account or website app is configured (OAuth callbacks are built from it)');
+  }
   if (env.WECHAT_APPS?.some((app) => app.openPlatformBound !== undefined)) {
     problems.push('WECHAT_APPS: openPlatformBound is a sandbox setting; WeChat itself says whether an app is bound');
   }
@@ -115,6 +128,13 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
       openBaseUrl: env.WECHAT_OPEN_BASE_URL ?? (sandboxMounted ? localSandbox : 'https://open.weixin.qq.com'),
       timeoutMs: env.WECHAT_TIMEOUT_MS,
       maxRetries: env.WECHAT_MAX_RETRIES,
+      codeExchangeWindowSeconds: env.CODE_EXCHANGE_WINDOW_SECONDS,
+    },
+    oauth: {
+      publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${env.PORT}`).replace(/\/+$/, ''),
+      frontendOrigins: env.FRONTEND_ORIGINS ?? [],
+      // Derived with a label so the state key is never the token key itself; instances sharing JWT_SECRET agree on it.
+      stateSecret: env.OAUTH_STATE_SECRET ?? createHmac('sha256', secret).update('oauth-state').digest('base64url'),
     },
     throttling: { perIpPerMinute: env.THROTTLE_PER_IP_PER_MINUTE, perCredentialPerMinute: env.THROTTLE_PER_CREDENTIAL_PER_MINUTE },
     sandbox: { enabled: sandboxEnabled, mounted: sandboxMounted },

@@ -38,6 +38,22 @@ const keyListSchema = z
   .transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(/^[A-Za-z0-9_-]+:.{32,}$/, 'each entry is kid:secret, the secret at least 32 characters')));
 
+const originListSchema = z
+  .string()
+  .transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))
+  .pipe(
+    z.array(
+      z.string().refine((entry) => {
+        try {
+          const url = new URL(entry);
+          return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === entry;
+        } catch {
+          return false;
+        }
+      }, 'each entry is an origin such as https://shop.example.com (scheme, host and port only, no path or trailing slash)'),
+    ),
+  );
+
 /** Every environment variable the service reads, with its default. README's configuration table mirrors this. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -64,6 +80,17 @@ export const envSchema = z.object({
   WECHAT_MAX_RETRIES: integer(2, 0, 5),
   THROTTLE_PER_IP_PER_MINUTE: integer(60, 1, 1_000_000),
   THROTTLE_PER_CREDENTIAL_PER_MINUTE: integer(30, 1, 1_000_000),
+  PUBLIC_BASE_URL: z
+    .url()
+    .refine((text) => /^https?:\/\//.test(text) && !/[?#]/.test(text), 'must be an http(s) URL without query or fragment')
+    .optional(),
+  FRONTEND_ORIGINS: originListSchema.optional(),
+  OAUTH_STATE_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .refine((value) => !PLACEHOLDER_SECRETS.test(value), 'is a placeholder, set a real random secret')
+    .optional(),
+  CODE_EXCHANGE_WINDOW_SECONDS: integer(30, 1, 300),
 });
 
 export type Env = z.infer<typeof envSchema>;

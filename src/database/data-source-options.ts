@@ -4,11 +4,14 @@ import { RefreshToken } from '../auth/sessions/refresh-token.entity';
 import { Session } from '../auth/sessions/session.entity';
 import { User } from '../users/entities/user.entity';
 import { WechatIdentity } from '../users/entities/wechat-identity.entity';
+import { LoginTicket } from '../auth/tickets/login-ticket.entity';
+import { CodeExchange } from '../wechat/code-exchange/code-exchange.entity';
 import { InitialSchema1763700000000 } from './migrations/1763700000000-initial-schema';
+import { OauthAndCodeExchange1763800000000 } from './migrations/1763800000000-oauth-and-code-exchange';
 import { RateLimits1764100000000 } from './migrations/1764100000000-rate-limits';
 
-export const ENTITIES = [User, WechatIdentity, Session, RefreshToken, LoginEvent];
-export const MIGRATIONS = [InitialSchema1763700000000, RateLimits1764100000000];
+export const ENTITIES = [User, WechatIdentity, Session, RefreshToken, LoginEvent, CodeExchange, LoginTicket];
+export const MIGRATIONS = [InitialSchema1763700000000, OauthAndCodeExchange1763800000000, RateLimits1764100000000];
 
 /** The one description of our database, shared by the app, the migration script and the TypeORM CLI. */
 export function dataSourceOptions(url: string): DataSourceOptions {

@@ -28,6 +28,12 @@ const ERRMSG: Record<number, string> = {
   41008: 'missing code',
   45009: 'reach max api daily quota limit',
   45011: 'api minute-quota reach limit  mustslower  retry next minute',
+  40001: 'invalid credential, access_token is invalid or not latest',
+  40003: 'invalid openid',
+  40030: 'invalid refresh_token',
+  42001: 'access_token expired',
+  42003: 'code expired',
+  48001: 'api unauthorized',
 };
 
 /** WeChat's error answer: HTTP 200 with errcode and errmsg, as the real servers send it. */
@@ -35,7 +41,7 @@ export function wechatErrorAnswer(errcode: number): WechatAnswer {
   return { errcode, errmsg: `${ERRMSG[errcode] ?? 'error'}, rid: ${randomBytes(6).toString('hex')}` };
 }
 
-function stableId(prefix: string, seed: string): string {
+export function stableId(prefix: string, seed: string): string {
   return prefix + createHash('sha256').update(seed).digest('base64url').slice(0, 27);
 }
 
@@ -49,6 +55,7 @@ export class SandboxWorld {
   private clockOffsetMs = 0;
   private readonly codes = new Map<string, IssuedCode>();
   private readonly sessionKeys = new Map<string, string>();
+  private readonly unionidWithheld = new Set<string>();
 
   constructor(config: AppConfig) {
     this.apps = config.wechat.apps;
@@ -73,7 +80,13 @@ export class SandboxWorld {
 
   /** unionid is per person, given only by apps bound to the Open Platform account. */
   unionid(app: WechatApp, user: string): string | undefined {
-    return app.openPlatformBound ? stableId('u', `union:${user}`) : undefined;
+    return app.openPlatformBound && !this.unionidWithheld.has(user) ? stableId('u', `union:${user}`) : undefined;
+  }
+
+  /** WeChat may leave out a bound app's unionid for a while, and send it on a later login. */
+  withholdUnionid(user: string, withheld: boolean): void {
+    if (withheld) this.unionidWithheld.add(user);
+    else this.unionidWithheld.delete(user);
   }
 
   /** What wx.login() does: a fresh one-time code, and a fresh session_key that replaces the persona's old one. */

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { SandboxControlController } from './sandbox-control.controller';
 import { SandboxFaults } from './sandbox-faults';
+import { SandboxOAuthWorld } from './sandbox-oauth-world';
+import { SandboxOAuthController } from './sandbox-oauth.controller';
 import { SandboxResponder } from './sandbox-responder';
 import { SandboxWechatController } from './sandbox-wechat.controller';
 import { SandboxWorld } from './sandbox-world';
@@ -11,8 +13,8 @@ import { SandboxWorld } from './sandbox-world';
  * It refuses to exist in production.
  */
 @Module({
-  controllers: [SandboxControlController, SandboxWechatController],
-  providers: [SandboxWorld, SandboxFaults, SandboxResponder],
+  controllers: [SandboxControlController, SandboxWechatController, SandboxOAuthController],
+  providers: [SandboxWorld, SandboxFaults, SandboxResponder, SandboxOAuthWorld],
 })
 export class SandboxModule {
   constructor(config: AppConfig) {

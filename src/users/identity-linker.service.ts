@@ -25,7 +25,7 @@ export class IdentityLinker {
     const known = await this.identities.findIdentity(verified.app.appid, verified.openid);
     if (known && !this.needsLinking(known, unionid)) {
       return this.identities.transaction(async (tx) => ({
-        user: await tx.touchLogin(known.id, known.userId, verified.profile ?? {}),
+        user: await tx.touchLogin(known.id, verified.profile ?? {}),
         identity: known,
         isNew: false,
       }));
@@ -49,12 +49,12 @@ export class IdentityLinker {
     if (!identity) {
       const user = unionUser ?? (await tx.createUser(unionid, profile));
       const created = await tx.createIdentity({ userId: user.id, appKey: app.key, appid: app.appid, appType: app.type, openid, unionid });
-      return { user: await tx.touchLogin(created.id, user.id, profile), identity: created, isNew: !unionUser };
+      return { user: await tx.touchLogin(created.id, profile), identity: created, isNew: !unionUser };
     }
 
     let userId = identity.userId;
     if (unionid) {
-      if (identity.unionid !== unionid) await tx.setIdentityUnionid(identity.id, unionid);
+      // Users before identities, the order every login locks rows in, so a concurrent login cannot deadlock with this one.
       if (unionUser && unionUser.id !== userId) {
         // The same person was known as two users: keep the one the unionid already names.
         await tx.mergeUsers(userId, unionUser.id);
@@ -63,8 +63,9 @@ export class IdentityLinker {
       } else if (!unionUser && !identity.user?.unionid) {
         await tx.setUserUnionid(userId, unionid);
       }
+      if (identity.unionid !== unionid) await tx.setIdentityUnionid(identity.id, unionid);
     }
-    const user = await tx.touchLogin(identity.id, userId, profile);
-    return { user, identity: { ...identity, userId, unionid: unionid ?? identity.unionid }, isNew: false };
+    const user = await tx.touchLogin(identity.id, profile);
+    return { user, identity: { ...identity, userId: user.id, unionid: unionid ?? identity.unionid }, isNew: false };
   }
 }

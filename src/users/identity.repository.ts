@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AppError } from '../common/errors/app-error';
 import { User } from './entities/user.entity';
 import { WechatIdentity } from './entities/wechat-identity.entity';
 
@@ -64,16 +65,28 @@ export class IdentityTransaction {
     await this.db.update(User, { id: userId }, { unionid });
   }
 
-  /** Records the login on both rows; a profile value WeChat sent replaces the stored one. */
-  async touchLogin(identityId: string, userId: string, profile: ProfileUpdate): Promise<User> {
-    await this.db.query('UPDATE wechat_identities SET last_login_at = now() WHERE id = $1', [identityId]);
-    await this.db.query(
-      `UPDATE users SET last_login_at = now(), updated_at = now(),
-         nickname = COALESCE($2, nickname), avatar_url = COALESCE($3, avatar_url)
-       WHERE id = $1`,
-      [userId, profile.nickname ?? null, profile.avatarUrl ?? null],
-    );
-    return this.db.findOneOrFail(User, { where: { id: userId } });
+  /**
+   * Records the login on both rows and answers the identity's user; a profile
+   * value WeChat sent replaces the stored one. The user is found through the
+   * identity and locked before it, in the order a merge takes them, so a login
+   * racing a merge of its user follows the identity to the surviving user
+   * instead of deadlocking or touching the deleted row.
+   */
+  async touchLogin(identityId: string, profile: ProfileUpdate): Promise<User> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      // An UPDATE that waited for a merge and found its row deleted touches nothing: read the identity again.
+      const [rows] = (await this.db.query(
+        `UPDATE users SET last_login_at = now(), updated_at = now(),
+           nickname = COALESCE($2, nickname), avatar_url = COALESCE($3, avatar_url)
+         WHERE id = (SELECT user_id FROM wechat_identities WHERE id = $1)
+         RETURNING id`,
+        [identityId, profile.nickname ?? null, profile.avatarUrl ?? null],
+      )) as [Array<{ id: string }>, number];
+      if (rows.length === 0) continue;
+      await this.db.query('UPDATE wechat_identities SET last_login_at = now() WHERE id = $1', [identityId]);
+      return this.db.findOneOrFail(User, { where: { id: rows[0].id } });
+    }
+    throw new AppError('session_revoked', 'This WeChat account was unbound while signing in. Sign in again.');
   }
 
   /**
@@ -83,6 +96,9 @@ export class IdentityTransaction {
    */
   async mergeUsers(fromUserId: string, intoUserId: string): Promise<void> {
     const params = [fromUserId, intoUserId];
+    // Locked first: a session being opened for the vanishing user waits and then fails its foreign key
+    // (and is retried for the survivor) instead of slipping in after the move and dying with the row.
+    await this.db.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [fromUserId]);
     await this.db.query('UPDATE wechat_identities SET user_id = $2 WHERE user_id = $1', params);
     await this.db.query('UPDATE sessions SET user_id = $2 WHERE user_id = $1', params);
     await this.db.query('UPDATE login_events SET user_id = $2 WHERE user_id = $1', params);
@@ -93,6 +109,8 @@ export class IdentityTransaction {
          phone = COALESCE(into_user.phone, from_user.phone),
          roles = ARRAY(SELECT DISTINCT unnest(into_user.roles || from_user.roles) ORDER BY 1),
          created_at = LEAST(into_user.created_at, from_user.created_at),
+         -- A disabled account must not become usable again by turning out to be someone's second account.
+         status = CASE WHEN 'disabled' IN (into_user.status, from_user.status) THEN 'disabled' ELSE 'active' END,
          updated_at = now()
        FROM users AS from_user
        WHERE into_user.id = $2 AND from_user.id = $1`,

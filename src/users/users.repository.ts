@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { User } from './entities/user.entity';
+import { WechatIdentity } from './entities/wechat-identity.entity';
 
 @Injectable()
 export class UsersRepository {
@@ -17,5 +18,14 @@ export class UsersRepository {
       relations: { identities: true },
       order: { identities: { createdAt: 'ASC' } },
     });
+  }
+
+  /** The user an identity is bound to now (after any merge). */
+  findByIdentity(identityId: string): Promise<User | null> {
+    return this.dataSource.manager
+      .createQueryBuilder(User, 'user')
+      .innerJoin(WechatIdentity, 'identity', 'identity.user_id = user.id')
+      .where('identity.id = :identityId', { identityId })
+      .getOne();
   }
 }

@@ -53,9 +53,12 @@ describe('Mini Program login (real app, real PostgreSQL, sandbox over HTTP)', ()
     expect(response.body).toEqual({ statusCode: 401, error: 'wechat_code_invalid', message: expect.any(String) });
   });
 
-  it('refuses a used code with wechat_code_used', async () => {
+  it('refuses a code WeChat says was used (40163) with wechat_code_used', async () => {
     const code = await wxLogin(t, persona());
-    await t.http.post(LOGIN).send({ code }).expect(200);
+    await t.http
+      .get('/sandbox/sns/jscode2session')
+      .query({ appid: MINIPROGRAM.appid, secret: MINIPROGRAM.secret, js_code: code, grant_type: 'authorization_code' })
+      .expect(200);
     const response = await t.http.post(LOGIN).send({ code }).expect(409);
     expect(response.body.error).toBe('wechat_code_used');
   });

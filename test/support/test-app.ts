@@ -23,7 +23,7 @@ export async function startTestApp(env: Record<string, string> = {}, extraModule
   const port = await freePort();
   const config = loadAppConfig({
     NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: process.env.DATABASE_URL,
     JWT_SECRET: TEST_JWT_SECRET,
     PORT: String(port),

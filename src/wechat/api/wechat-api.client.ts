@@ -11,6 +11,26 @@ export interface CodeSession {
   unionid?: string;
 }
 
+/** What WeChat's web authorization says about a code (the user access_token is NOT the app's access_token). */
+export interface OAuthToken {
+  accessToken: string;
+  openid: string;
+  scope: string;
+  unionid?: string;
+  /** A "snapshot page" virtual user who never really authorized. */
+  snapshotUser: boolean;
+}
+
+export interface OAuthUserinfo {
+  nickname: string | null;
+  avatarUrl: string | null;
+  unionid?: string;
+}
+
+function optionalText(value: unknown): string | undefined {
+  return typeof value === 'string' && value ? value : undefined;
+}
+
 interface WechatCall {
   path: string;
   query: Record<string, string>;
@@ -62,6 +82,28 @@ export class WechatApiClient {
     const { openid, session_key: sessionKey, unionid } = answer;
     if (typeof openid !== 'string' || typeof sessionKey !== 'string') throw this.garbage(app, '/sns/jscode2session');
     return { openid, sessionKey, unionid: typeof unionid === 'string' && unionid ? unionid : undefined };
+  }
+
+  /** Official Account / website login: the code WeChat sent to our callback for the user's openid and token. */
+  async oauthAccessToken(app: WechatApp, code: string): Promise<OAuthToken> {
+    const path = '/sns/oauth2/access_token';
+    const answer = await this.call(app, { path, query: { appid: app.appid, secret: app.secret, code, grant_type: 'authorization_code' }, expect: 'access_token' });
+    const { access_token: accessToken, openid, scope } = answer;
+    if (typeof accessToken !== 'string' || typeof openid !== 'string' || !openid) throw this.garbage(app, path);
+    return {
+      accessToken,
+      openid,
+      scope: typeof scope === 'string' ? scope : '',
+      unionid: optionalText(answer.unionid),
+      snapshotUser: Number(answer.is_snapshotuser) === 1,
+    };
+  }
+
+  /** The profile a user consented to share (snsapi_userinfo, snsapi_login). */
+  async oauthUserinfo(app: WechatApp, token: OAuthToken): Promise<OAuthUserinfo> {
+    const answer = await this.call(app, { path: '/sns/userinfo', query: { access_token: token.accessToken, openid: token.openid, lang: 'zh_CN' }, expect: 'openid' });
+    if (answer.openid !== token.openid) throw this.garbage(app, '/sns/userinfo', 'another openid');
+    return { nickname: optionalText(answer.nickname) ?? null, avatarUrl: optionalText(answer.headimgurl) ?? null, unionid: optionalText(answer.unionid) };
   }
 
   /** Whether WeChat's API host answers HTTP at all (any status counts): for /health. */

@@ -7,6 +7,7 @@ import { TokenPair } from '../../auth/sessions/token-pair';
 import { validateBody } from '../../common/http/validation';
 import { WechatApiClient } from '../api/wechat-api.client';
 import { WechatAppRegistry } from '../apps/wechat-app-registry';
+import { CodeExchangeService } from '../code-exchange/code-exchange.service';
 import { clientInfo } from '../client-info';
 import { MiniProgramLoginDto } from './miniprogram-login.dto';
 
@@ -22,6 +23,7 @@ export class MiniProgramStrategy extends PassportStrategy(Strategy, MINIPROGRAM_
     private readonly apps: WechatAppRegistry,
     private readonly wechat: WechatApiClient,
     private readonly logins: LoginService,
+    private readonly codes: CodeExchangeService,
   ) {
     super();
   }
@@ -29,9 +31,11 @@ export class MiniProgramStrategy extends PassportStrategy(Strategy, MINIPROGRAM_
   async validate(request: Request): Promise<TokenPair> {
     const body = validateBody(MiniProgramLoginDto, request.body);
     const app = this.apps.resolve(body.app, ['miniprogram']);
-    return this.logins.login({ kind: 'miniprogram', appKey: app.key, client: clientInfo(request) }, async () => {
-      const session = await this.wechat.code2Session(app, body.code);
-      return { app, openid: session.openid, unionid: session.unionid };
-    });
+    return this.logins.login({ kind: 'miniprogram', appKey: app.key, client: clientInfo(request) }, () =>
+      this.codes.exchange({ app, code: body.code }, async () => {
+        const session = await this.wechat.code2Session(app, body.code);
+        return { app, openid: session.openid, unionid: session.unionid };
+      }),
+    );
   }
 }

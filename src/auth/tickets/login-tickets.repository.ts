@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+export interface NewLoginTicket {
+  identityId: string;
+  appKey: string;
+  isNew: boolean;
+}
+
+@Injectable()
+export class LoginTicketsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async create(ticketHash: Buffer, ticket: NewLoginTicket, ttlSeconds: number): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO login_tickets (ticket_hash, identity_id, app_key, is_new, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
+      [ticketHash, ticket.identityId, ticket.appKey, ticket.isNew, ttlSeconds],
+    );
+  }
+
+  /** Spends a ticket: of two requests presenting it at once, only one gets it. */
+  async spend(ticketHash: Buffer): Promise<NewLoginTicket | null> {
+    const [rows] = (await this.dataSource.query(
+      `DELETE FROM login_tickets WHERE ticket_hash = $1 AND expires_at > now() RETURNING identity_id, app_key, is_new`,
+      [ticketHash],
+    )) as [Array<{ identity_id: string; app_key: string; is_new: boolean }>, number];
+    const row = rows[0];
+    return row ? { identityId: row.identity_id, appKey: row.app_key, isNew: row.is_new } : null;
+  }
+
+  async purgeExpired(): Promise<void> {
+    await this.dataSource.query(`DELETE FROM login_tickets WHERE expires_at < now()`);
+  }
+}
