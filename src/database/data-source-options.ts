@@ -4,10 +4,12 @@ import { RefreshToken } from '../auth/sessions/refresh-token.entity';
 import { Session } from '../auth/sessions/session.entity';
 import { User } from '../users/entities/user.entity';
 import { WechatIdentity } from '../users/entities/wechat-identity.entity';
+import { AppAccessToken } from '../wechat/access-token/app-access-token.entity';
 import { InitialSchema1763700000000 } from './migrations/1763700000000-initial-schema';
+import { SessionKeysAndAppTokens1763900000000 } from './migrations/1763900000000-session-keys-and-app-tokens';
 
-export const ENTITIES = [User, WechatIdentity, Session, RefreshToken, LoginEvent];
-export const MIGRATIONS = [InitialSchema1763700000000];
+export const ENTITIES = [User, WechatIdentity, Session, RefreshToken, LoginEvent, AppAccessToken];
+export const MIGRATIONS = [InitialSchema1763700000000, SessionKeysAndAppTokens1763900000000];
 
 /** The one description of our database, shared by the app, the migration script and the TypeORM CLI. */
 export function dataSourceOptions(url: string): DataSourceOptions {

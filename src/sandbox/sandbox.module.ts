@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { SandboxAppTokenController } from './sandbox-app-token.controller';
+import { SandboxAppTokens } from './sandbox-app-tokens';
 import { SandboxControlController } from './sandbox-control.controller';
 import { SandboxFaults } from './sandbox-faults';
+import { SandboxPhoneController } from './sandbox-phone.controller';
+import { SandboxPhones } from './sandbox-phones';
 import { SandboxResponder } from './sandbox-responder';
 import { SandboxWechatController } from './sandbox-wechat.controller';
 import { SandboxWorld } from './sandbox-world';
@@ -11,8 +15,8 @@ import { SandboxWorld } from './sandbox-world';
  * It refuses to exist in production.
  */
 @Module({
-  controllers: [SandboxControlController, SandboxWechatController],
-  providers: [SandboxWorld, SandboxFaults, SandboxResponder],
+  controllers: [SandboxControlController, SandboxWechatController, SandboxAppTokenController, SandboxPhoneController],
+  providers: [SandboxWorld, SandboxFaults, SandboxResponder, SandboxAppTokens, SandboxPhones],
 })
 export class SandboxModule {
   constructor(config: AppConfig) {

@@ -1,15 +1,20 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { UsersModule } from '../users/users.module';
+import { AppAccessTokenRepository } from './access-token/app-access-token.repository';
+import { AppAccessTokens } from './access-token/app-access-tokens.service';
 import { WechatApiClient } from './api/wechat-api.client';
 import { WechatAppRegistry } from './apps/wechat-app-registry';
+import { MiniProgramDataController } from './miniprogram/miniprogram-data.controller';
+import { MiniProgramDataService } from './miniprogram/miniprogram-data.service';
 import { MiniProgramController } from './miniprogram/miniprogram.controller';
 import { MiniProgramStrategy } from './miniprogram/miniprogram.strategy';
 
 /** WeChat's login flows: each trades what WeChat gave the frontend for a verified identity, then signs in. */
 @Module({
-  imports: [AuthModule],
-  controllers: [MiniProgramController],
-  providers: [WechatAppRegistry, WechatApiClient, MiniProgramStrategy],
-  exports: [WechatAppRegistry, WechatApiClient],
+  imports: [AuthModule, UsersModule],
+  controllers: [MiniProgramController, MiniProgramDataController],
+  providers: [WechatAppRegistry, WechatApiClient, MiniProgramStrategy, AppAccessTokenRepository, AppAccessTokens, MiniProgramDataService],
+  exports: [WechatAppRegistry, WechatApiClient, AppAccessTokens],
 })
 export class WechatModule {}

@@ -31,7 +31,7 @@ export class MiniProgramStrategy extends PassportStrategy(Strategy, MINIPROGRAM_
     const app = this.apps.resolve(body.app, ['miniprogram']);
     return this.logins.login({ kind: 'miniprogram', appKey: app.key, client: clientInfo(request) }, async () => {
       const session = await this.wechat.code2Session(app, body.code);
-      return { app, openid: session.openid, unionid: session.unionid };
+      return { app, openid: session.openid, unionid: session.unionid, sessionKey: session.sessionKey };
     });
   }
 }
