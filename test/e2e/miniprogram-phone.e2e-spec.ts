@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
-import { ageAppToken, bearer, GET_PHONE_NUMBER, invalidateAppToken, phoneCode, PHONE, STABLE_TOKEN } from '../support/miniprogram-data';
-import { loginAs, persona, startTestApp, TestApp, upstreamCalls, wxLogin } from '../support/test-app';
+import type { Response } from 'supertest';
+import { ageAppToken, bearer, callsDuring, GET_PHONE_NUMBER, invalidateAppToken, phoneCode, PHONE, STABLE_TOKEN } from '../support/miniprogram-data';
+import { loginAs, persona, startTestApp, TestApp, wxLogin } from '../support/test-app';
 
 describe('Mini Program phone number (real app, real PostgreSQL, sandbox over HTTP)', () => {
   let t: TestApp;
@@ -53,51 +54,42 @@ describe('Mini Program phone number (real app, real PostgreSQL, sandbox over HTT
     expect((await t.http.post(PHONE).set(bearer(accessToken)).send({ code, app: 'demo-website' }).expect(404)).body.error).toBe('unknown_app');
   });
 
-  it('replaces a token WeChat invalidated (40001) once and retries, invisibly to the user', async () => {
+  /** A signed-in persona whose phone binding already put an app token in the cache, and a way to bind again. */
+  async function cachedCaller(): Promise<() => Promise<Response>> {
     const user = persona();
     const { accessToken } = await loginAs(t, user);
-    await t.http.post(PHONE).set(bearer(accessToken)).send({ code: await phoneCode(t, user) }).expect(200);
+    const bind = async () => t.http.post(PHONE).set(bearer(accessToken)).send({ code: await phoneCode(t, user) });
+    expect((await bind()).status).toBe(200);
+    return bind;
+  }
+
+  const CALLS = [STABLE_TOKEN, GET_PHONE_NUMBER];
+
+  it('replaces a token WeChat invalidated (40001) once and retries, invisibly to the user', async () => {
+    const bind = await cachedCaller();
     await invalidateAppToken(sandboxUrl);
-    const [tokensBefore, phonesBefore] = [await upstreamCalls(t, STABLE_TOKEN), await upstreamCalls(t, GET_PHONE_NUMBER)];
-    await t.http.post(PHONE).set(bearer(accessToken)).send({ code: await phoneCode(t, user) }).expect(200);
-    expect((await upstreamCalls(t, STABLE_TOKEN)) - tokensBefore).toBe(1);
-    expect((await upstreamCalls(t, GET_PHONE_NUMBER)) - phonesBefore).toBe(2);
+    expect(await callsDuring(t, CALLS, async () => expect((await bind()).status).toBe(200))).toEqual([1, 2]);
   });
 
   it('replaces a token that expired at WeChat (42001) and retries', async () => {
-    const user = persona();
-    const { accessToken } = await loginAs(t, user);
-    await t.http.post(PHONE).set(bearer(accessToken)).send({ code: await phoneCode(t, user) }).expect(200);
+    const bind = await cachedCaller();
     await ageAppToken(sandboxUrl, db, 0);
     // Our cache still believes in the token: only WeChat's 42001 tells.
     await db.query(`UPDATE wechat_app_tokens SET expires_at = now() + interval '1 hour', refresh_after = now() + interval '1 hour'`);
-    const before = await upstreamCalls(t, STABLE_TOKEN);
-    await t.http.post(PHONE).set(bearer(accessToken)).send({ code: await phoneCode(t, user) }).expect(200);
-    expect((await upstreamCalls(t, STABLE_TOKEN)) - before).toBe(1);
+    expect(await callsDuring(t, CALLS, async () => expect((await bind()).status).toBe(200))).toEqual([1, 2]);
   });
 
   it('retries only once: WeChat refusing the fresh token too ends in wechat_unavailable', async () => {
-    const user = persona();
-    const { accessToken } = await loginAs(t, user);
-    await t.http.post(PHONE).set(bearer(accessToken)).send({ code: await phoneCode(t, user) }).expect(200);
+    const bind = await cachedCaller();
     await invalidateAppToken(sandboxUrl);
     await t.http.post('/sandbox/faults').send({ path: GET_PHONE_NUMBER, errcode: 40001, times: 5 }).expect(204);
-    const [tokensBefore, phonesBefore] = [await upstreamCalls(t, STABLE_TOKEN), await upstreamCalls(t, GET_PHONE_NUMBER)];
-    const response = await t.http.post(PHONE).set(bearer(accessToken)).send({ code: await phoneCode(t, user) }).expect(503);
-    expect(response.body.error).toBe('wechat_unavailable');
-    expect((await upstreamCalls(t, GET_PHONE_NUMBER)) - phonesBefore).toBe(2);
-    expect((await upstreamCalls(t, STABLE_TOKEN)) - tokensBefore).toBe(1);
+    expect(await callsDuring(t, CALLS, async () => expect((await bind()).body.error).toBe('wechat_unavailable'))).toEqual([1, 2]);
   });
 
   it('gives up at once when WeChat refuses a token yet hands the same one out again', async () => {
-    const user = persona();
-    const { accessToken } = await loginAs(t, user);
-    await t.http.post(PHONE).set(bearer(accessToken)).send({ code: await phoneCode(t, user) }).expect(200);
+    const bind = await cachedCaller();
     await t.http.post('/sandbox/faults').send({ path: GET_PHONE_NUMBER, errcode: 40001 }).expect(204);
-    const [tokensBefore, phonesBefore] = [await upstreamCalls(t, STABLE_TOKEN), await upstreamCalls(t, GET_PHONE_NUMBER)];
-    expect((await t.http.post(PHONE).set(bearer(accessToken)).send({ code: await phoneCode(t, user) }).expect(503)).body.error).toBe('wechat_unavailable');
-    expect((await upstreamCalls(t, GET_PHONE_NUMBER)) - phonesBefore).toBe(1);
-    expect((await upstreamCalls(t, STABLE_TOKEN)) - tokensBefore).toBe(1);
+    expect(await callsDuring(t, CALLS, async () => expect((await bind()).status).toBe(503))).toEqual([1, 1]);
   });
 
   it('maps WeChat refusing our credentials to wechat_misconfigured without leaking the secret', async () => {

@@ -8,13 +8,13 @@ const ALICE = { nickName: 'Alice 小程序', avatarUrl: 'https://thirdwx.qlogo.c
 
 describe('Mini Program encrypted profile and the session_key (real app, real PostgreSQL, sandbox over HTTP)', () => {
   let t: TestApp;
-  let db: DataSource;
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = t.app.get(DataSource);
   });
   afterAll(() => t.close());
+
+  const sql = (text: string, params: unknown[]) => t.app.get(DataSource).query(text, params);
 
   async function signedIn(): Promise<{ user: string; pair: TokenPairBody }> {
     const user = persona();
@@ -96,7 +96,7 @@ describe('Mini Program encrypted profile and the session_key (real app, real Pos
     const first = await loginAs(t, user);
     const world = t.app.get(SandboxWorld);
     const read = async () =>
-      ((await db.query('SELECT session_key FROM wechat_identities WHERE user_id = $1', [first.user.id])) as Array<{ session_key: string }>)[0].session_key;
+      ((await sql('SELECT session_key FROM wechat_identities WHERE user_id = $1', [first.user.id])) as Array<{ session_key: string }>)[0].session_key;
 
     const firstKey = world.sessionKey(MINIPROGRAM.appid, user)!;
     const firstStored = await read();
@@ -115,7 +115,7 @@ describe('Mini Program encrypted profile and the session_key (real app, real Pos
   it('treats a sealed session_key moved onto another identity as no key at all', async () => {
     const a = await signedIn();
     const b = await signedIn();
-    await db.query(
+    await sql(
       `UPDATE wechat_identities SET session_key = (SELECT session_key FROM wechat_identities WHERE user_id = $1) WHERE user_id = $2`,
       [a.pair.user.id, b.pair.user.id],
     );

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { MINIPROGRAM, TestApp } from './test-app';
+import { MINIPROGRAM, TestApp, upstreamCalls } from './test-app';
 
 export const PHONE = '/auth/wechat/miniprogram/phone';
 export const PROFILE = '/auth/wechat/miniprogram/profile';
@@ -14,6 +14,14 @@ export interface SealedUserData {
 }
 
 export const bearer = (accessToken: string) => ({ authorization: `Bearer ${accessToken}` });
+
+/** How many calls to each of `paths` WeChat got while `work` ran. */
+export async function callsDuring(t: TestApp, paths: string[], work: () => Promise<unknown>): Promise<number[]> {
+  const before = await Promise.all(paths.map((path) => upstreamCalls(t, path)));
+  await work();
+  const after = await Promise.all(paths.map((path) => upstreamCalls(t, path)));
+  return after.map((count, i) => count - before[i]);
+}
 
 /** What the getPhoneNumber button gives `user`. */
 export async function phoneCode(t: TestApp, user: string, phone?: string): Promise<string> {

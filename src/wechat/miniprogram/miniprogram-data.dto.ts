@@ -1,17 +1,11 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBase64, IsInt, IsObject, IsOptional, IsString, IsUrl, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { APP_KEY_PATTERN, WECHAT_CODE_PATTERN } from './miniprogram-login.dto';
+import { MiniProgramLoginDto, WECHAT_CODE_PATTERN } from './miniprogram-login.dto';
 
-/** Which Mini Program: optional when only one is configured. */
-class MiniProgramAppDto {
-  @ApiPropertyOptional({ description: 'Our key of the Mini Program; optional when only one is configured.', example: 'demo-miniprogram' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 63)
-  @Matches(APP_KEY_PATTERN, { message: 'app must be an app key (lowercase letters, digits and dashes)' })
-  app?: string;
-}
+/** Which Mini Program, as at login: optional when only one is configured. */
+class MiniProgramAppDto extends PickType(MiniProgramLoginDto, ['app'] as const) {}
+
 
 export class PhoneNumberDto extends MiniProgramAppDto {
   @ApiProperty({ description: 'The code the getPhoneNumber button gave (not a wx.login code).', example: 'e31968a7f94cc5ee25fafc2aef2773f0bb8c3937b22520eb8ee345274d00c144' })
