@@ -69,9 +69,13 @@ export class AppAccessTokens {
   }
 
   private async replaceRefused(app: WechatApp, refused: string): Promise<string> {
+    const replacement = (cached: CachedAppToken | undefined) => (cached && cached.token !== refused && usable(cached) ? cached.token : undefined);
+    // Most callers of a burst find another instance already replaced it, and need no lock.
+    const settled = replacement(await this.repository.read(app.appid));
+    if (settled) return settled;
     return (await this.repository.underLock(app.appid, true, async (store) => {
-      const cached = await store.read();
-      if (cached && cached.token !== refused && usable(cached)) return cached.token;
+      const replaced = replacement(await store.read());
+      if (replaced) return replaced;
       const fresh = await this.fetch(app, store);
       if (fresh === refused) {
         this.logger.warn(`WeChat refused the access_token of ${app.appid} yet hands out the same one again`);
