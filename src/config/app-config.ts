@@ -8,7 +8,6 @@ export interface SigningKey {
   secret: string;
 }
 
-/** The validated, typed settings of the whole service. Built once at start-up from the environment. */
 /** A key that encrypts data at rest (AES-256-GCM); its id is stored with every value it sealed. */
 export interface DataKey {
   kid: string;
@@ -18,6 +17,7 @@ export interface DataKey {
 // Outside production only: lets a local run keep what it encrypted across restarts without any setup.
 const DEVELOPMENT_DATA_KEY: DataKey = { kid: 'dev', key: createHash('sha256').update('wechat-auth development data key').digest() };
 
+/** The validated, typed settings of the whole service. Built once at start-up from the environment. */
 export class AppConfig {
   env!: Env['NODE_ENV'];
   port!: number;
