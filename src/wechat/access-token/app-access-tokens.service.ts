@@ -28,6 +28,8 @@ function usable(cached: CachedAppToken, now = Date.now()): boolean {
 @Injectable()
 export class AppAccessTokens {
   private readonly logger = new Logger(AppAccessTokens.name);
+  /** Lock work already under way in this instance: its other callers share it instead of each holding a connection in the queue. */
+  private readonly inFlight = new Map<string, Promise<string | undefined>>();
 
   constructor(
     private readonly repository: AppAccessTokenRepository,
@@ -54,11 +56,11 @@ export class AppAccessTokens {
   private async current(app: WechatApp): Promise<string> {
     const cached = await this.repository.read(app.appid);
     if (cached && Date.now() < cached.refreshAfter.getTime() && usable(cached)) return cached.token;
-    if (cached && usable(cached)) {
-      // Due but alive: one instance fetches the next token while the others keep using this one.
-      return (await this.repository.underLock(app.appid, false, (store) => this.renew(app, store))) ?? cached.token;
-    }
-    return (await this.repository.underLock(app.appid, true, (store) => this.renew(app, store)))!;
+    const renew = (wait: boolean) =>
+      this.shared(`renew:${app.appid}:${wait}`, () => this.repository.underLock(app.appid, wait, (store) => this.renew(app, store)));
+    // Due but alive: one instance fetches the next token while the others keep using this one.
+    if (cached && usable(cached)) return (await renew(false)) ?? cached.token;
+    return (await renew(true))!;
   }
 
   private async renew(app: WechatApp, store: AppTokenStore): Promise<string> {
@@ -73,16 +75,27 @@ export class AppAccessTokens {
     // Most callers of a burst find another instance already replaced it, and need no lock.
     const settled = replacement(await this.repository.read(app.appid));
     if (settled) return settled;
-    return (await this.repository.underLock(app.appid, true, async (store) => {
-      const replaced = replacement(await store.read());
-      if (replaced) return replaced;
-      const fresh = await this.fetch(app, store);
-      if (fresh === refused) {
-        this.logger.warn(`WeChat refused the access_token of ${app.appid} yet hands out the same one again`);
-        throw new AppError('wechat_unavailable');
-      }
-      return fresh;
-    }))!;
+    const work = () =>
+      this.repository.underLock(app.appid, true, async (store) => {
+        const replaced = replacement(await store.read());
+        if (replaced) return replaced;
+        const fresh = await this.fetch(app, store);
+        if (fresh === refused) {
+          this.logger.warn(`WeChat refused the access_token of ${app.appid} yet hands out the same one again`);
+          throw new AppError('wechat_unavailable');
+        }
+        return fresh;
+      });
+    return (await this.shared(`replace:${app.appid}:${refused}`, work))!;
+  }
+
+  private shared(key: string, work: () => Promise<string | undefined>): Promise<string | undefined> {
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = work().finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return pending;
   }
 
   private async fetch(app: WechatApp, store: AppTokenStore, forceRefresh = false): Promise<string> {
