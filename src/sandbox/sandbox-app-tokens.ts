@@ -5,7 +5,11 @@ import { SandboxWorld } from './sandbox-world';
 const TOKEN_LIFETIME_MS = 7200 * 1000;
 /** How long a token replaced through cgi-bin/token keeps working: WeChat's smooth hand-over. */
 export const REPLACED_TOKEN_GRACE_MS = 5 * 60 * 1000;
-/** In its last five minutes, a stable token is renewed by a normal-mode call (the old one still lives out its time). */
+/**
+ * In its last five minutes, a stable token is renewed by a normal-mode call and
+ * the old one lives out its time. WeChat documents only that normal mode keeps
+ * the token while it is valid; our manager copes with either reading.
+ */
 const STABLE_RENEWAL_WINDOW_MS = 5 * 60 * 1000;
 
 type Family = 'token' | 'stable';

@@ -5,9 +5,9 @@ import { WechatApiClient } from '../api/wechat-api.client';
 import { WechatApiError } from '../api/wechat-errors';
 import { AppAccessTokenRepository, AppTokenStore, CachedAppToken } from './app-access-token.repository';
 
-/** Start fetching the next token this long before the current one ends: WeChat renews a stable token in its last five minutes. */
+/** Start asking for the next token this long before the current one ends (WeChat's own five-minute hand-over). */
 const RENEWAL_WINDOW_MS = 5 * 60 * 1000;
-/** When WeChat hands back a token already inside that window, ask again no sooner than this. */
+/** Normal mode may hand back the same token, already inside that window: then ask again no sooner than this. */
 const RENEWAL_RETRY_MS = 60 * 1000;
 /** A token closer than this to its end may die in flight: callers wait for the next one instead. */
 const SAFETY_MARGIN_MS = 10 * 1000;
