@@ -16,6 +16,7 @@ function describeStart(config: AppConfig, database: StartedDatabase): string[] {
     lines.push(`No WECHAT_APPS configured: the WeChat sandbox stands in for WeChat at ${config.wechat.apiBaseUrl} with demo apps ${apps}`);
   }
   if (config.auth.secretGenerated) lines.push('No JWT_SECRET set: tokens are signed with a random key made for this run');
+  if (config.dataEncryption.defaulted) lines.push('No DATA_ENCRYPTION_KEY set: session keys and app tokens are encrypted at rest with the development key');
   return lines;
 }
 

@@ -8,6 +8,15 @@ export interface SigningKey {
   secret: string;
 }
 
+/** A key that encrypts data at rest (AES-256-GCM); its id is stored with every value it sealed. */
+export interface DataKey {
+  kid: string;
+  key: Buffer;
+}
+
+// Outside production only: lets a local run keep what it encrypted across restarts without any setup.
+const DEVELOPMENT_DATA_KEY: DataKey = { kid: 'dev', key: createHash('sha256').update('wechat-auth development data key').digest() };
+
 /** The validated, typed settings of the whole service. Built once at start-up from the environment. */
 export class AppConfig {
   env!: Env['NODE_ENV'];
@@ -24,6 +33,14 @@ export class AppConfig {
     verificationKeys: SigningKey[];
     /** True when no JWT_SECRET was given outside production and a random one was made for this run. */
     secretGenerated: boolean;
+  };
+  dataEncryption!: {
+    /** The key that seals new values. */
+    current: DataKey;
+    /** Every key that may open a stored value (the current one first), so keys can rotate. */
+    keys: DataKey[];
+    /** True when no DATA_ENCRYPTION_KEY was given outside production and the development key is in use. */
+    defaulted: boolean;
   };
   wechat!: {
     apps: WechatApp[];
@@ -71,10 +88,18 @@ function parseKeyList(entries: string[] = []): SigningKey[] {
   });
 }
 
+function parseDataKeys(entries: string[] = []): DataKey[] {
+  return entries.map((entry) => {
+    const separator = entry.indexOf(':');
+    return { kid: entry.slice(0, separator), key: Buffer.from(entry.slice(separator + 1), 'base64') };
+  });
+}
+
 function productionProblems(env: Env): string[] {
   const problems: string[] = [];
   if (!env.JWT_SECRET) problems.push('JWT_SECRET must be set in production');
   if (!env.WECHAT_APPS) problems.push('WECHAT_APPS must be set in production (the WeChat sandbox never runs there)');
+  if (!env.DATA_ENCRYPTION_KEY) problems.push('DATA_ENCRYPTION_KEY must be set in production (it encrypts session keys and app access tokens at rest)');
   const demoAppids = new Set(DEMO_APPS.map((app) => app.appid));
   if (env.WECHAT_APPS?.some((app) => demoAppids.has(app.appid))) problems.push('WECHAT_APPS uses a sandbox demo app in production');
   if (env.WECHAT_APPS?.some((app) => app.type !== 'miniprogram') && !env.PUBLIC_BASE_URL) {
@@ -104,6 +129,9 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
 
   const secret = env.JWT_SECRET ?? randomBytes(32).toString('base64url');
   const signingKey = { kid: env.JWT_KEY_ID ?? keyIdFor(secret), secret };
+  const dataKey = env.DATA_ENCRYPTION_KEY
+    ? { kid: env.DATA_ENCRYPTION_KEY_ID ?? keyIdFor(env.DATA_ENCRYPTION_KEY), key: Buffer.from(env.DATA_ENCRYPTION_KEY, 'base64') }
+    : DEVELOPMENT_DATA_KEY;
   const sandboxEnabled = !env.WECHAT_APPS;
   const sandboxMounted = sandboxEnabled && !env.WECHAT_API_BASE_URL;
   const localSandbox = `http://127.0.0.1:${env.PORT}/sandbox`;
@@ -121,6 +149,11 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
       signingKey,
       verificationKeys: [signingKey, ...parseKeyList(env.JWT_PREVIOUS_KEYS)],
       secretGenerated: !env.JWT_SECRET,
+    },
+    dataEncryption: {
+      current: dataKey,
+      keys: [dataKey, ...parseDataKeys(env.DATA_ENCRYPTION_PREVIOUS_KEYS)],
+      defaulted: !env.DATA_ENCRYPTION_KEY,
     },
     wechat: {
       apps: env.WECHAT_APPS ?? DEMO_APPS.map((app) => ({ ...app })),

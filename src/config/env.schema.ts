@@ -33,6 +33,15 @@ const wechatAppsSchema = z
       .refine((apps) => new Set(apps.map((app) => app.appid)).size === apps.length, 'appids must be unique'),
   );
 
+const base64Key = z
+  .string()
+  .refine((value) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32, 'must be 32 random bytes, base64-encoded');
+
+const dataKeyListSchema = z
+  .string()
+  .transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9+/_-]{43}=?$/, 'each entry is kid:key, the key 32 bytes in base64')));
+
 const keyListSchema = z
   .string()
   .transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))
@@ -73,6 +82,9 @@ export const envSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).default('wechat-auth'),
   ACCESS_TOKEN_TTL: integer(900, 60, 86_400),
   REFRESH_TOKEN_TTL: integer(2_592_000, 3_600, 31_536_000),
+  DATA_ENCRYPTION_KEY: base64Key.optional(),
+  DATA_ENCRYPTION_KEY_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  DATA_ENCRYPTION_PREVIOUS_KEYS: dataKeyListSchema.optional(),
   WECHAT_APPS: wechatAppsSchema.optional(),
   WECHAT_API_BASE_URL: z.url().optional(),
   WECHAT_OPEN_BASE_URL: z.url().optional(),

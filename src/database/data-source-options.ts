@@ -5,13 +5,20 @@ import { Session } from '../auth/sessions/session.entity';
 import { User } from '../users/entities/user.entity';
 import { WechatIdentity } from '../users/entities/wechat-identity.entity';
 import { LoginTicket } from '../auth/tickets/login-ticket.entity';
+import { AppAccessToken } from '../wechat/access-token/app-access-token.entity';
 import { CodeExchange } from '../wechat/code-exchange/code-exchange.entity';
 import { InitialSchema1763700000000 } from './migrations/1763700000000-initial-schema';
 import { OauthAndCodeExchange1763800000000 } from './migrations/1763800000000-oauth-and-code-exchange';
+import { SessionKeysAndAppTokens1763900000000 } from './migrations/1763900000000-session-keys-and-app-tokens';
 import { RateLimits1764100000000 } from './migrations/1764100000000-rate-limits';
 
-export const ENTITIES = [User, WechatIdentity, Session, RefreshToken, LoginEvent, CodeExchange, LoginTicket];
-export const MIGRATIONS = [InitialSchema1763700000000, OauthAndCodeExchange1763800000000, RateLimits1764100000000];
+export const ENTITIES = [User, WechatIdentity, Session, RefreshToken, LoginEvent, CodeExchange, LoginTicket, AppAccessToken];
+export const MIGRATIONS = [
+  InitialSchema1763700000000,
+  OauthAndCodeExchange1763800000000,
+  SessionKeysAndAppTokens1763900000000,
+  RateLimits1764100000000,
+];
 
 /** The one description of our database, shared by the app, the migration script and the TypeORM CLI. */
 export function dataSourceOptions(url: string): DataSourceOptions {

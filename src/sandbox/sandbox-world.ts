@@ -18,21 +18,24 @@ export interface IssuedCode {
 
 const ERRMSG: Record<number, string> = {
   [-1]: 'system error',
+  40001: 'invalid credential, access_token is invalid or not latest',
+  40002: 'invalid grant_type',
+  40003: 'invalid openid',
   40013: 'invalid appid',
+  40014: 'invalid access_token',
   40029: 'invalid code',
+  40030: 'invalid refresh_token',
   40125: 'invalid appsecret',
   40163: 'code been used',
   40226: 'high risk user, login blocked',
+  41001: 'access_token missing',
   41002: 'appid missing',
   41004: 'appsecret missing',
   41008: 'missing code',
-  45009: 'reach max api daily quota limit',
-  45011: 'api minute-quota reach limit  mustslower  retry next minute',
-  40001: 'invalid credential, access_token is invalid or not latest',
-  40003: 'invalid openid',
-  40030: 'invalid refresh_token',
   42001: 'access_token expired',
   42003: 'code expired',
+  45009: 'reach max api daily quota limit',
+  45011: 'api minute-quota reach limit  mustslower  retry next minute',
   48001: 'api unauthorized',
 };
 
@@ -96,6 +99,11 @@ export class SandboxWorld {
     this.sessionKeys.set(`${app.appid}:${user}`, sessionKey);
     this.codes.set(code, { appid: app.appid, user, issuedAt: this.now(), used: false, sessionKey });
     return code;
+  }
+
+  /** The session_key the persona's last wx.login gave it in that app: what its encrypted data is sealed with. */
+  sessionKey(appid: string, user: string): string | undefined {
+    return this.sessionKeys.get(`${appid}:${user}`);
   }
 
   /**

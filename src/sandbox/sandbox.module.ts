@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { SandboxAppTokenController } from './sandbox-app-token.controller';
+import { SandboxAppTokens } from './sandbox-app-tokens';
 import { SandboxControlController } from './sandbox-control.controller';
 import { SandboxFaults } from './sandbox-faults';
 import { SandboxOAuthWorld } from './sandbox-oauth-world';
 import { SandboxOAuthController } from './sandbox-oauth.controller';
+import { SandboxPhoneController } from './sandbox-phone.controller';
+import { SandboxPhones } from './sandbox-phones';
 import { SandboxResponder } from './sandbox-responder';
 import { SandboxWechatController } from './sandbox-wechat.controller';
 import { SandboxWorld } from './sandbox-world';
@@ -13,8 +17,8 @@ import { SandboxWorld } from './sandbox-world';
  * It refuses to exist in production.
  */
 @Module({
-  controllers: [SandboxControlController, SandboxWechatController, SandboxOAuthController],
-  providers: [SandboxWorld, SandboxFaults, SandboxResponder, SandboxOAuthWorld],
+  controllers: [SandboxControlController, SandboxWechatController, SandboxOAuthController, SandboxAppTokenController, SandboxPhoneController],
+  providers: [SandboxWorld, SandboxFaults, SandboxResponder, SandboxOAuthWorld, SandboxAppTokens, SandboxPhones],
 })
 export class SandboxModule {
   constructor(config: AppConfig) {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { User } from './entities/user.entity';
 import { WechatIdentity } from './entities/wechat-identity.entity';
 import { IdentityRepository, IdentityTransaction } from './identity.repository';
+import { SessionKeyRepository } from './session-key.repository';
 import { VerifiedWechatIdentity } from './wechat-profile';
 
 export interface ResolvedLogin {
@@ -18,9 +19,19 @@ export interface ResolvedLogin {
  */
 @Injectable()
 export class IdentityLinker {
-  constructor(private readonly identities: IdentityRepository) {}
+  constructor(
+    private readonly identities: IdentityRepository,
+    private readonly sessionKeys: SessionKeyRepository,
+  ) {}
 
   async resolveLogin(verified: VerifiedWechatIdentity): Promise<ResolvedLogin> {
+    const resolved = await this.resolveIdentity(verified);
+    // Outside the linking transaction on purpose: a session_key that failed to land only means the next encrypted payload asks for wx.login again.
+    if (verified.sessionKey) await this.sessionKeys.replace(resolved.identity.id, verified.sessionKey);
+    return resolved;
+  }
+
+  private async resolveIdentity(verified: VerifiedWechatIdentity): Promise<ResolvedLogin> {
     const unionid = verified.unionid || null;
     const known = await this.identities.findIdentity(verified.app.appid, verified.openid);
     if (known && !this.needsLinking(known, unionid)) {

@@ -7,4 +7,6 @@ export interface VerifiedWechatIdentity {
   openid: string;
   unionid?: string | null;
   profile?: ProfileUpdate;
+  /** Mini Program only: the key of the user's encrypted data, replaced at every login and stored encrypted. */
+  sessionKey?: string;
 }

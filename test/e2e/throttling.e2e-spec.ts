@@ -18,7 +18,8 @@ describe('throttling of sign-in routes', () => {
     const code = await wxLogin(t, persona());
     const statuses = [];
     for (let attempt = 0; attempt < 3; attempt++) statuses.push((await t.http.post('/auth/wechat/miniprogram/login').send({ code })).status);
-    expect(statuses).toEqual([200, 409, 409]);
+    // copies of one code within the exchange window are served (a double tap), until the limit
+    expect(statuses).toEqual([200, 200, 200]);
 
     const before = await upstreamCalls(t, '/sns/jscode2session');
     const limited = await t.http.post('/auth/wechat/miniprogram/login').send({ code }).expect(429);

@@ -2,7 +2,9 @@ import { ConfigError, loadAppConfig } from '../../src/config/app-config';
 
 const REAL_SECRET = 'r8Kx2mQ9vLp4Wn7Zt1Yc6Hb3Jd5Fg0Se';
 const app = (fields: Record<string, unknown>) => ({ key: 'shop', type: 'miniprogram', appid: 'wx1234567890abcdef', secret: 'a'.repeat(32), ...fields });
-const production = (env: Record<string, string>) => loadAppConfig({ NODE_ENV: 'production', JWT_SECRET: REAL_SECRET, WECHAT_APPS: JSON.stringify([app({})]), ...env });
+const REAL_DATA_KEY = 'q1Vd3Xo6Zt9Lc2Bn5Mk8Rp0Sw4Hy7Jg1Fe3Da6Ub9Ci=';
+const production = (env: Record<string, string>) =>
+  loadAppConfig({ NODE_ENV: 'production', JWT_SECRET: REAL_SECRET, DATA_ENCRYPTION_KEY: REAL_DATA_KEY, WECHAT_APPS: JSON.stringify([app({})]), ...env });
 
 function problem(load: () => unknown): string {
   try {
@@ -42,6 +44,7 @@ describe('configuration', () => {
     ['a placeholder JWT secret', { JWT_SECRET: 'change-me' }, /JWT_SECRET/],
     ['a short JWT secret', { JWT_SECRET: 'short' }, /JWT_SECRET: must be at least 32 characters/],
     ['no WeChat apps', { WECHAT_APPS: '' }, /WECHAT_APPS must be set in production/],
+    ['no data encryption key', { DATA_ENCRYPTION_KEY: '' }, /DATA_ENCRYPTION_KEY must be set in production/],
   ])('refuses production with %s, in one line', (_label, env, message) => {
     const withUnset = Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value || undefined]));
     expect(problem(() => production(withUnset as Record<string, string>))).toMatch(message);

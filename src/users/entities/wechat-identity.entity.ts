@@ -30,6 +30,10 @@ export class WechatIdentity {
   @Column({ type: 'text', nullable: true })
   unionid: string | null;
 
+  /** Mini Program only, sealed by DataCipher; never selected unless asked for, so it cannot leak through a relation. */
+  @Column({ name: 'session_key', type: 'text', nullable: true, select: false })
+  sessionKey?: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -31,6 +31,17 @@ function optionalText(value: unknown): string | undefined {
   return typeof value === 'string' && value ? value : undefined;
 }
 
+export interface AppToken {
+  accessToken: string;
+  expiresInSeconds: number;
+}
+
+/** WeChat's phone_info, as it answered it: callers check it before trusting it. */
+export type PhoneInfo = Record<string, unknown>;
+
+// WeChat says to reserve 512 characters for a token: anything longer is not a token.
+const MAX_APP_TOKEN_LENGTH = 512;
+
 interface WechatCall {
   path: string;
   query: Record<string, string>;
@@ -112,6 +123,40 @@ export class WechatApiClient {
       () => true,
       () => false,
     );
+  }
+
+  /**
+   * The app's access_token from `cgi-bin/stable_token`. Normal mode hands every
+   * caller the same token while it lives, so instances never invalidate each
+   * other; `forceRefresh` kills the current token for everyone (WeChat allows
+   * it 20 times a day) and is only for a token that leaked.
+   */
+  async stableToken(app: WechatApp, options: { forceRefresh?: boolean } = {}): Promise<AppToken> {
+    const answer = await this.call(app, {
+      path: '/cgi-bin/stable_token',
+      query: {},
+      method: 'POST',
+      body: { grant_type: 'client_credential', appid: app.appid, secret: app.secret, force_refresh: options.forceRefresh === true },
+      expect: 'access_token',
+    });
+    const { access_token: accessToken, expires_in: expiresIn } = answer;
+    if (typeof accessToken !== 'string' || accessToken.length > MAX_APP_TOKEN_LENGTH || typeof expiresIn !== 'number' || !(expiresIn > 0)) {
+      throw this.garbage(app, '/cgi-bin/stable_token');
+    }
+    return { accessToken, expiresInSeconds: expiresIn };
+  }
+
+  /** The phone number behind a getPhoneNumber button's code. Errors keep WeChat's errcode (40001/42001: the token). */
+  async getPhoneNumber(app: WechatApp, accessToken: string, code: string): Promise<PhoneInfo> {
+    const answer = await this.call(app, {
+      path: '/wxa/business/getuserphonenumber',
+      query: { access_token: accessToken },
+      method: 'POST',
+      body: { code },
+      expect: 'phone_info',
+    });
+    if (typeof answer.phone_info !== 'object' || answer.phone_info === null) throw this.garbage(app, '/wxa/business/getuserphonenumber');
+    return answer.phone_info as PhoneInfo;
   }
 
   private async call(app: WechatApp, call: WechatCall): Promise<Answer> {

@@ -34,7 +34,7 @@ export class MiniProgramStrategy extends PassportStrategy(Strategy, MINIPROGRAM_
     return this.logins.login({ kind: 'miniprogram', appKey: app.key, client: clientInfo(request) }, () =>
       this.codes.exchange({ app, code: body.code }, async () => {
         const session = await this.wechat.code2Session(app, body.code);
-        return { app, openid: session.openid, unionid: session.unionid };
+        return { app, openid: session.openid, unionid: session.unionid, sessionKey: session.sessionKey };
       }),
     );
   }

@@ -1,0 +1,70 @@
+import { Body, Controller, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../auth/decorators/public.decorator';
+import { AppError } from '../common/errors/app-error';
+import { SandboxAppTokens } from './sandbox-app-tokens';
+import { EncryptedDataDto, PhoneCodeDto, SealedUserDataView } from './sandbox-miniprogram-data.dto';
+import { SandboxPhones } from './sandbox-phones';
+import { SandboxResponder } from './sandbox-responder';
+import { CodeView } from './sandbox.dto';
+import type { WechatQuery } from './sandbox-wechat.controller';
+import { SandboxWorld, wechatErrorAnswer } from './sandbox-world';
+
+/** The Mini Program's getPhoneNumber button and encrypted user data, and WeChat's phone number path. */
+@ApiTags('sandbox')
+@Public()
+@Controller('sandbox')
+export class SandboxPhoneController {
+  constructor(
+    private readonly world: SandboxWorld,
+    private readonly phones: SandboxPhones,
+    private readonly tokens: SandboxAppTokens,
+    private readonly responder: SandboxResponder,
+  ) {}
+
+  @ApiExcludeEndpoint()
+  @Post('wxa/business/getuserphonenumber')
+  async getUserPhoneNumber(@Query() query: WechatQuery, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    await this.responder.answer('/wxa/business/getuserphonenumber', res, () => {
+      if (!query.access_token) return wechatErrorAnswer(41001);
+      const token = this.tokens.check(query.access_token);
+      if ('errcode' in token) return wechatErrorAnswer(token.errcode);
+      if (typeof body.code !== 'string' || !body.code) return wechatErrorAnswer(41008);
+      const { appid } = token;
+      const spent = this.phones.spendCode(appid, body.code);
+      if ('errcode' in spent) return wechatErrorAnswer(spent.errcode);
+      return {
+        errcode: 0,
+        errmsg: 'ok',
+        phone_info: {
+          phoneNumber: `+86${spent.phone}`,
+          purePhoneNumber: spent.phone,
+          countryCode: '86',
+          watermark: { timestamp: Math.floor(this.world.now() / 1000), appid },
+        },
+      };
+    });
+  }
+
+  @Post('phone-code')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CodeView })
+  phoneCode(@Body() body: PhoneCodeDto): CodeView {
+    return { code: this.phones.issueCode(this.miniProgram(body.appid), body.user, body.phone) };
+  }
+
+  @Post('encrypted-data')
+  @HttpCode(200)
+  @ApiOkResponse({ type: SealedUserDataView })
+  encryptedData(@Body() body: EncryptedDataDto): SealedUserDataView {
+    const sealed = this.phones.seal(this.miniProgram(body.appid), body.user, body.data);
+    if (!sealed) throw new AppError('not_found', 'That persona has no session yet: call /sandbox/wx.login first.');
+    return sealed;
+  }
+
+  private miniProgram(appid: string): string {
+    if (this.world.app(appid)?.type !== 'miniprogram') throw new AppError('unknown_app', 'The sandbox has no Mini Program with that appid.');
+    return appid;
+  }
+}

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { CODE_LIFETIME_MS, SandboxWorld } from './sandbox-world';
+
+interface PhoneCode {
+  appid: string;
+  phone: string;
+  issuedAt: number;
+  used: boolean;
+}
+
+export interface SealedUserData {
+  encryptedData: string;
+  iv: string;
+  rawData: string;
+  signature: string;
+}
+
+/** A persona's phone number unless a test chooses one: stable, and looks like a mainland mobile number. */
+function defaultPhone(user: string): string {
+  const digits = BigInt(`0x${createHash('sha256').update(`phone:${user}`).digest('hex').slice(0, 15)}`) % 100_000_000n;
+  return `138${digits.toString().padStart(8, '0')}`;
+}
+
+/**
+ * What the Mini Program's buttons give the frontend: phone codes (a namespace
+ * of their own, so a wx.login code sent here is unknown) and user data sealed
+ * with the persona's current session_key.
+ */
+@Injectable()
+export class SandboxPhones {
+  private readonly codes = new Map<string, PhoneCode>();
+
+  constructor(private readonly world: SandboxWorld) {}
+
+  issueCode(appid: string, user: string, phone = defaultPhone(user)): string {
+    const code = randomBytes(24).toString('hex');
+    this.codes.set(code, { appid, phone, issuedAt: this.world.now(), used: false });
+    return code;
+  }
+
+  /** The phone behind a code of `appid`, or WeChat's errcode for a code that is unknown, foreign, expired (40029) or used (40163). */
+  spendCode(appid: string, code: string): { phone: string } | { errcode: number } {
+    const issued = this.codes.get(code);
+    if (!issued || issued.appid !== appid || this.world.now() - issued.issuedAt > CODE_LIFETIME_MS) return { errcode: 40029 };
+    if (issued.used) return { errcode: 40163 };
+    issued.used = true;
+    return { phone: issued.phone };
+  }
+
+  /**
+   * `data` as wx.getUserInfo would hand it over: AES-128-CBC under the
+   * persona's current session_key, with WeChat's watermark unless `data`
+   * brings its own, and rawData signed as sha1(rawData + session_key).
+   */
+  seal(appid: string, user: string, data: Record<string, unknown>): SealedUserData | undefined {
+    const sessionKey = this.world.sessionKey(appid, user);
+    if (!sessionKey) return undefined;
+    const { watermark, ...visible } = data;
+    const plaintext = JSON.stringify({ ...visible, watermark: watermark ?? { appid, timestamp: Math.floor(this.world.now() / 1000) } });
+    const iv = randomBytes(16);
+    const cipher = createCipheriv('aes-128-cbc', Buffer.from(sessionKey, 'base64'), iv);
+    const encryptedData = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]).toString('base64');
+    const rawData = JSON.stringify(visible);
+    const signature = createHash('sha1').update(rawData + sessionKey).digest('hex');
+    return { encryptedData, iv: iv.toString('base64'), rawData, signature };
+  }
+}

@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { ProfileUpdate } from './identity.repository';
+
+/** What a user tells us about themselves through WeChat once signed in: phone number and profile. */
+@Injectable()
+export class UserProfileRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** False when the user no longer exists. */
+  async setPhone(userId: string, phone: string): Promise<boolean> {
+    const [, affected] = (await this.dataSource.query('UPDATE users SET phone = $2, updated_at = now() WHERE id = $1', [userId, phone])) as [unknown, number];
+    return affected > 0;
+  }
+
+  /** Replaces the fields given; false when the user no longer exists. */
+  async updateProfile(userId: string, profile: ProfileUpdate): Promise<boolean> {
+    const [, affected] = (await this.dataSource.query(
+      `UPDATE users SET nickname = COALESCE($2, nickname), avatar_url = COALESCE($3, avatar_url), updated_at = now() WHERE id = $1`,
+      [userId, profile.nickname ?? null, profile.avatarUrl ?? null],
+    )) as [unknown, number];
+    return affected > 0;
+  }
+}

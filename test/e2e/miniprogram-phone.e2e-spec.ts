@@ -1,0 +1,104 @@
+import { DataSource } from 'typeorm';
+import type { Response } from 'supertest';
+import { ageAppToken, bearer, callsDuring, GET_PHONE_NUMBER, invalidateAppToken, phoneCode, PHONE, STABLE_TOKEN } from '../support/miniprogram-data';
+import { loginAs, persona, startTestApp, TestApp, wxLogin } from '../support/test-app';
+
+describe('Mini Program phone number (real app, real PostgreSQL, sandbox over HTTP)', () => {
+  let t: TestApp;
+  let db: DataSource;
+  let sandboxUrl: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    db = t.app.get(DataSource);
+    sandboxUrl = `${t.url}/sandbox`;
+  });
+  afterAll(() => t.close());
+  afterEach(() => t.http.delete('/sandbox/faults').expect(204));
+
+  it("binds the number behind the button's code to the caller", async () => {
+    const user = persona();
+    const { accessToken } = await loginAs(t, user);
+    const code = await phoneCode(t, user, '13912345678');
+    const response = await t.http.post(PHONE).set(bearer(accessToken)).send({ code }).expect(200);
+    expect(response.body).toEqual({ phoneNumber: '+8613912345678', purePhoneNumber: '13912345678', countryCode: '86' });
+    const me = await t.http.get('/auth/me').set(bearer(accessToken)).expect(200);
+    expect(me.body.phone).toBe('+8613912345678');
+  });
+
+  it('says so when the frontend sends a wx.login code instead of the phone code', async () => {
+    const user = persona();
+    const { accessToken } = await loginAs(t, user);
+    const loginCode = await wxLogin(t, user);
+    const response = await t.http.post(PHONE).set(bearer(accessToken)).send({ code: loginCode }).expect(401);
+    expect(response.body).toEqual({ statusCode: 401, error: 'wechat_code_invalid', message: expect.stringMatching(/wx\.login code sent by mistake.*getPhoneNumber/) });
+    const me = await t.http.get('/auth/me').set(bearer(accessToken)).expect(200);
+    expect(me.body.phone).toBeNull();
+  });
+
+  it('refuses a phone code used twice with wechat_code_used', async () => {
+    const user = persona();
+    const { accessToken } = await loginAs(t, user);
+    const code = await phoneCode(t, user);
+    await t.http.post(PHONE).set(bearer(accessToken)).send({ code }).expect(200);
+    const again = await t.http.post(PHONE).set(bearer(accessToken)).send({ code }).expect(409);
+    expect(again.body.error).toBe('wechat_code_used');
+  });
+
+  it('needs a signed-in caller and a well-formed code', async () => {
+    const code = await phoneCode(t, persona());
+    expect((await t.http.post(PHONE).send({ code }).expect(401)).body.error).toBe('unauthorized');
+    const { accessToken } = await loginAs(t);
+    expect((await t.http.post(PHONE).set(bearer(accessToken)).send({ code: 'no spaces!' }).expect(400)).body.error).toBe('invalid_request');
+    expect((await t.http.post(PHONE).set(bearer(accessToken)).send({ code, extra: 1 }).expect(400)).body.error).toBe('invalid_request');
+    expect((await t.http.post(PHONE).set(bearer(accessToken)).send({ code, app: 'demo-website' }).expect(404)).body.error).toBe('unknown_app');
+  });
+
+  /** A signed-in persona whose phone binding already put an app token in the cache, and a way to bind again. */
+  async function cachedCaller(): Promise<() => Promise<Response>> {
+    const user = persona();
+    const { accessToken } = await loginAs(t, user);
+    const bind = async () => t.http.post(PHONE).set(bearer(accessToken)).send({ code: await phoneCode(t, user) });
+    expect((await bind()).status).toBe(200);
+    return bind;
+  }
+
+  const CALLS = [STABLE_TOKEN, GET_PHONE_NUMBER];
+
+  it('replaces a token WeChat invalidated (40001) once and retries, invisibly to the user', async () => {
+    const bind = await cachedCaller();
+    await invalidateAppToken(sandboxUrl);
+    expect(await callsDuring(t, CALLS, async () => expect((await bind()).status).toBe(200))).toEqual([1, 2]);
+  });
+
+  it('replaces a token that expired at WeChat (42001) and retries', async () => {
+    const bind = await cachedCaller();
+    await ageAppToken(sandboxUrl, db, 0);
+    // Our cache still believes in the token: only WeChat's 42001 tells.
+    await db.query(`UPDATE wechat_app_tokens SET expires_at = now() + interval '1 hour', refresh_after = now() + interval '1 hour'`);
+    expect(await callsDuring(t, CALLS, async () => expect((await bind()).status).toBe(200))).toEqual([1, 2]);
+  });
+
+  it('retries only once: WeChat refusing the fresh token too ends in wechat_unavailable', async () => {
+    const bind = await cachedCaller();
+    await invalidateAppToken(sandboxUrl);
+    await t.http.post('/sandbox/faults').send({ path: GET_PHONE_NUMBER, errcode: 40001, times: 5 }).expect(204);
+    expect(await callsDuring(t, CALLS, async () => expect((await bind()).body.error).toBe('wechat_unavailable'))).toEqual([1, 2]);
+  });
+
+  it('gives up at once when WeChat refuses a token yet hands the same one out again', async () => {
+    const bind = await cachedCaller();
+    await t.http.post('/sandbox/faults').send({ path: GET_PHONE_NUMBER, errcode: 40001 }).expect(204);
+    expect(await callsDuring(t, CALLS, async () => expect((await bind()).status).toBe(503))).toEqual([1, 1]);
+  });
+
+  it('maps WeChat refusing our credentials to wechat_misconfigured without leaking the secret', async () => {
+    await db.query('DELETE FROM wechat_app_tokens');
+    await t.http.post('/sandbox/faults').send({ path: STABLE_TOKEN, errcode: 40125 }).expect(204);
+    const user = persona();
+    const { accessToken } = await loginAs(t, user);
+    const response = await t.http.post(PHONE).set(bearer(accessToken)).send({ code: await phoneCode(t, user) }).expect(500);
+    expect(response.body.error).toBe('wechat_misconfigured');
+    expect(response.text).not.toMatch(/sandbox0000|access_token/);
+  });
+});
