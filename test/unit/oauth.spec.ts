@@ -44,7 +44,7 @@ describe('OAuth state', () => {
 describe('OAuth configuration', () => {
   const app = (type: string) => ({ key: 'shop', type, appid: 'wx1234567890abcdef', secret: 'a-real-app-secret-123456' });
   const production = (env: Record<string, string>) =>
-    loadAppConfig({ NODE_ENV: 'production', JWT_SECRET: REAL_SECRET, WECHAT_APPS: JSON.stringify([app('official_account')]), ...env });
+    loadAppConfig({ NODE_ENV: 'production', JWT_SECRET: REAL_SECRET, DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), WECHAT_APPS: JSON.stringify([app('official_account')]), ...env });
 
   it('builds callbacks on PUBLIC_BASE_URL and reads frontend origins and the exchange window', () => {
     const config = production({ PUBLIC_BASE_URL: 'https://api.shop.example/', FRONTEND_ORIGINS: 'https://shop.example, http://localhost:5173', CODE_EXCHANGE_WINDOW_SECONDS: '10' });
