@@ -12,6 +12,8 @@ import { RevocationListener } from './revocation/revocation.listener';
 import { SessionService } from './sessions/session.service';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { AccessTokenService } from './tokens/access-token.service';
+import { UserStatusRepository } from './user-status/user-status.repository';
+import { UserStatusService } from './user-status/user-status.service';
 
 /**
  * Sign-in for the whole monolith. Importing it closes every route by default:
@@ -29,9 +31,11 @@ import { AccessTokenService } from './tokens/access-token.service';
     RevocationListener,
     LoginEventsRepository,
     LoginService,
+    UserStatusRepository,
+    UserStatusService,
     { provide: APP_GUARD, useClass: AccessTokenGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [LoginService, SessionService, AccessTokenService, PassportModule],
+  exports: [LoginService, SessionService, AccessTokenService, UserStatusService, LoginEventsRepository, PassportModule],
 })
 export class AuthModule {}

@@ -5,9 +5,10 @@ import { Session } from '../auth/sessions/session.entity';
 import { User } from '../users/entities/user.entity';
 import { WechatIdentity } from '../users/entities/wechat-identity.entity';
 import { InitialSchema1763700000000 } from './migrations/1763700000000-initial-schema';
+import { AdminConsole1764000000000 } from './migrations/1764000000000-admin-console';
 
 export const ENTITIES = [User, WechatIdentity, Session, RefreshToken, LoginEvent];
-export const MIGRATIONS = [InitialSchema1763700000000];
+export const MIGRATIONS = [InitialSchema1763700000000, AdminConsole1764000000000];
 
 /** The one description of our database, shared by the app, the migration script and the TypeORM CLI. */
 export function dataSourceOptions(url: string): DataSourceOptions {
