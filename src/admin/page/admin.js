@@ -185,7 +185,7 @@
       body.appendChild(empty);
     }
     var pages = Math.max(1, Math.ceil(result.total / result.pageSize));
-    $('page-info').textContent = 'Page ' + result.page + ' of ' + pages + ' (' + result.total + ' users)';
+    $('page-info').textContent = 'Page ' + result.page + ' of ' + pages + ' (' + result.total + (result.total === 1 ? ' user)' : ' users)');
     $('prev').disabled = result.page <= 1;
     $('next').disabled = result.page >= pages;
   }

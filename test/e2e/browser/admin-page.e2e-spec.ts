@@ -59,8 +59,8 @@ suite('the admin page in a browser', () => {
 
     await page.fill('#filters input[name=q]', tag);
     await page.click('#filters button[type=submit]');
+    await page.locator('#page-info', { hasText: '(1 user)' }).waitFor();
     const row = page.locator(`#users tbody tr[data-user-id="${target.user.id}"]`);
-    await row.waitFor();
     expect(await page.locator('#users tbody tr[data-user-id]').count()).toBe(1);
     // A nickname is shown as text, never run as HTML, and the phone is masked in the list.
     expect(await row.locator('td').first().innerText()).toContain(`${tag} <b>Target</b>`);
