@@ -230,14 +230,23 @@
       });
       var action = el('td');
       action.appendChild(unbind);
-      return [identity.app + ' (' + identity.appType + ')', el('td', identity.openid, 'mono'), el('td', identity.unionid || 'no unionid', 'mono'), when(identity.lastLoginAt), action];
+      var ids = el('td');
+      ids.appendChild(el('div', 'openid ' + identity.openid, 'mono'));
+      ids.appendChild(el('div', identity.unionid ? 'unionid ' + identity.unionid : 'no unionid', 'mono muted'));
+      return [identity.app + ' (' + identity.appType + ')', ids, when(identity.lastLoginAt), action];
     });
     rows('sessions', user.sessions, function (session) {
       return [session.app || '—', 'since ' + when(session.createdAt), session.ip || '—', el('td', session.userAgent || '', 'muted')];
     });
     rows('events', user.loginEvents, function (event) {
-      var detail = event.detail && event.detail.adminId ? 'by admin ' + event.detail.adminId : '';
-      return [when(event.createdAt), event.kind + (event.app ? ' · ' + event.app : ''), el('td', event.result + (event.errorCode ? ' (' + event.errorCode + ')' : ''), event.result === 'failure' ? 'status-disabled' : ''), event.ip || '—', el('td', detail, 'muted mono')];
+      var by = el('td', '', 'muted');
+      if (event.detail && event.detail.adminId) {
+        by.textContent = 'by admin ' + String(event.detail.adminId).slice(0, 8);
+        by.title = String(event.detail.adminId);
+      } else if (event.detail && event.detail.by) {
+        by.textContent = 'by ' + event.detail.by;
+      }
+      return [when(event.createdAt), event.kind + (event.app ? ' · ' + event.app : ''), el('td', event.result + (event.errorCode ? ' (' + event.errorCode + ')' : ''), event.result === 'failure' ? 'status-disabled' : ''), event.ip || '—', by];
     });
   }
 
