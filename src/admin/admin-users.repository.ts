@@ -20,6 +20,15 @@ export interface UnboundIdentity {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RECENT_LOGIN_EVENTS = 50;
+export const FILTERED_COUNT_CAP = 10_000;
+
+export interface UserListPage {
+  users: User[];
+  /** Exact, except for a filtered list with more than FILTERED_COUNT_CAP matches: then the cap. */
+  total: number;
+  /** True when a filtered list has more matches than `total` says. */
+  totalCapped: boolean;
+}
 
 /** `%` and `_` typed by an admin are meant literally. */
 function containsPattern(text: string): string {
@@ -60,8 +69,11 @@ export class AdminUsersRepository {
    * page from an index (only ids, so a deep page skips index entries rather
    * than rows), then the page's users and identities in one query, and the
    * total alongside. Three queries whatever the page size.
+   *
+   * A filtered total is counted up to FILTERED_COUNT_CAP matches only: an
+   * exact count of a broad filter would read most of the table for every page.
    */
-  async list(filter: UserListFilter, page: number, pageSize: number): Promise<{ users: User[]; total: number }> {
+  async list(filter: UserListFilter, page: number, pageSize: number): Promise<UserListPage> {
     const where = whereClause(filter);
     const offset = (page - 1) * pageSize;
     const [idRows, countRows] = await Promise.all([
@@ -70,14 +82,20 @@ export class AdminUsersRepository {
          LIMIT $${where.params.length + 1} OFFSET $${where.params.length + 2}`,
         [...where.params, pageSize, offset],
       ) as Promise<Array<{ id: string }>>,
-      this.dataSource.query(`SELECT count(*)::int AS total FROM users u ${where.sql}`, where.params) as Promise<Array<{ total: number }>>,
+      this.dataSource.query(
+        where.sql
+          ? `SELECT count(*)::int AS total FROM (SELECT 1 FROM users u ${where.sql} LIMIT ${FILTERED_COUNT_CAP + 1}) AS capped`
+          : 'SELECT count(*)::int AS total FROM users',
+        where.params,
+      ) as Promise<Array<{ total: number }>>,
     ]);
     const ids = idRows.map((row) => row.id);
     const users = ids.length
       ? await this.dataSource.manager.find(User, { where: { id: In(ids) }, relations: { identities: true }, order: { identities: { createdAt: 'ASC' } } })
       : [];
     const byId = new Map(users.map((user) => [user.id, user]));
-    return { users: ids.flatMap((id) => byId.get(id) ?? []), total: countRows[0].total };
+    const counted = countRows[0].total;
+    return { users: ids.flatMap((id) => byId.get(id) ?? []), total: Math.min(counted, FILTERED_COUNT_CAP), totalCapped: counted > FILTERED_COUNT_CAP };
   }
 
   activeSessions(userId: string): Promise<Session[]> {

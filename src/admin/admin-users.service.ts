@@ -39,8 +39,8 @@ export class AdminUsersService {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
     const linked = query.linked === undefined ? undefined : query.linked === 'true';
-    const { users, total } = await this.adminUsers.list({ q: query.q, app: query.app, linked, status: query.status }, page, pageSize);
-    return { items: users.map((user) => toAdminUserView(user, { maskPhone: true })), total, page, pageSize };
+    const { users, total, totalCapped } = await this.adminUsers.list({ q: query.q, app: query.app, linked, status: query.status }, page, pageSize);
+    return { items: users.map((user) => toAdminUserView(user, { maskPhone: true })), total, totalCapped, page, pageSize };
   }
 
   async detail(userId: string): Promise<AdminUserDetail> {

@@ -21,7 +21,8 @@ export class AdminUserView {
 
 export class AdminUserPage {
   @ApiProperty({ type: [AdminUserView] }) items: AdminUserView[];
-  @ApiProperty() total: number;
+  @ApiProperty({ description: 'Exact, except for a filtered list with more than 10,000 matches: then 10,000 and totalCapped.' }) total: number;
+  @ApiProperty({ description: 'True when a filtered list has more matches than total says.' }) totalCapped: boolean;
   @ApiProperty() page: number;
   @ApiProperty() pageSize: number;
 }

@@ -85,7 +85,7 @@ describe('admin API', () => {
 
     it('lists users with their identities, newest first, the phone masked', async () => {
       const page = await list({ q: tag });
-      expect(page).toMatchObject({ total: 3, page: 1, pageSize: 20 });
+      expect(page).toMatchObject({ total: 3, totalCapped: false, page: 1, pageSize: 20 });
       expect(page.items.map((user) => user.id)).toEqual([onlyB.id, unlinkedDisabled.id, linkedActive.id]);
       const alice = page.items.find((user) => user.id === linkedActive.id)!;
       expect(alice).toMatchObject({ linked: true, status: 'active', phone: expect.stringMatching(/^139\*{4}\d{4}$/) });
@@ -156,6 +156,22 @@ describe('admin API', () => {
       const beyond = await list({ q: tag, pageSize: 2, page: 4 });
       expect(beyond).toMatchObject({ items: [], total: 5, page: 4 });
     });
+  });
+
+  it('counts a broad filter up to 10,000 matches and says there are more', async () => {
+    const tag = `many${randomUUID().slice(0, 8)}`;
+    await database(t).query(`INSERT INTO users (nickname) SELECT $1 || '-' || g FROM generate_series(1, 10001) AS g`, [tag]);
+    try {
+      const first = await list({ q: tag, pageSize: 100 });
+      expect(first).toMatchObject({ total: 10_000, totalCapped: true });
+      expect(first.items).toHaveLength(100);
+      // Every match is still reachable past the cap.
+      const last = await list({ q: tag, pageSize: 100, page: 101 });
+      expect(last.items).toHaveLength(1);
+      expect(last.items[0].nickname).toMatch(new RegExp(`^${tag}-\\d+$`));
+    } finally {
+      await database(t).query(`DELETE FROM users WHERE nickname LIKE $1`, [`${tag}-%`]);
+    }
   });
 
   describe('actions', () => {

@@ -185,9 +185,10 @@
       body.appendChild(empty);
     }
     var pages = Math.max(1, Math.ceil(result.total / result.pageSize));
-    $('page-info').textContent = 'Page ' + result.page + ' of ' + pages + ' (' + result.total + (result.total === 1 ? ' user)' : ' users)');
+    var count = result.total.toLocaleString() + (result.totalCapped ? '+ users' : result.total === 1 ? ' user' : ' users');
+    $('page-info').textContent = 'Page ' + result.page + ' of ' + pages + (result.totalCapped ? '+' : '') + ' (' + count + ')';
     $('prev').disabled = result.page <= 1;
-    $('next').disabled = result.page >= pages;
+    $('next').disabled = result.totalCapped ? result.items.length < result.pageSize : result.page >= pages;
   }
 
   function field(list, name, value, className) {
