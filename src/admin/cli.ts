@@ -68,8 +68,9 @@ async function main(args: string[]): Promise<string> {
 
 main(process.argv.slice(2)).then(
   (message) => console.log(message),
-  (error: Error) => {
-    console.error(error.message);
+  (error: unknown) => {
+    // The embedded server's launcher rejects with nothing when it cannot start.
+    console.error(error instanceof Error ? error.message : `The database could not be reached or started (${String(error)})`);
     process.exit(1);
   },
 );

@@ -15,7 +15,10 @@ interface Pair {
   user: { id: string };
 }
 
-async function call(method: string, url: string, options: { body?: object; token?: string } = {}): Promise<{ status: number; body: any }> {
+/** Each test reads the fields of the answer it expects. */
+type Json = any;
+
+async function call(method: string, url: string, options: { body?: object; token?: string } = {}): Promise<{ status: number; body: Json }> {
   const headers: Record<string, string> = {};
   if (options.body) headers['content-type'] = 'application/json';
   if (options.token) headers.authorization = `Bearer ${options.token}`;
