@@ -52,6 +52,22 @@ describe('admin API', () => {
       expect(response.body.error).toBe('unauthorized');
     });
 
+    it('documents every admin route as needing a bearer token', async () => {
+      const document = (await t.http.get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, { security?: unknown }>> };
+      const adminPaths = Object.keys(document.paths).filter((path) => path.startsWith('/admin'));
+      expect(adminPaths.sort()).toEqual([
+        '/admin/api/users',
+        '/admin/api/users/{id}',
+        '/admin/api/users/{id}/disable',
+        '/admin/api/users/{id}/enable',
+        '/admin/api/users/{id}/identities/{identityId}',
+        '/admin/api/users/{id}/revoke-sessions',
+      ]);
+      for (const path of adminPaths) {
+        for (const operation of Object.values(document.paths[path])) expect(operation.security).toEqual([{ bearer: [] }]);
+      }
+    });
+
     it('lets the admin role in only from the token issued after the grant', async () => {
       const pair = await loginAs(t);
       await database(t).query(`UPDATE users SET roles = '{user,admin}' WHERE id = $1`, [pair.user.id]);
@@ -59,6 +75,20 @@ describe('admin API', () => {
       const refreshed = await t.http.post('/auth/refresh').send({ refreshToken: pair.refreshToken }).expect(200);
       await t.http.get('/admin/api/users').set(bearer(refreshed.body.accessToken)).expect(200);
     });
+  });
+
+  it('serves the page and its script to anyone (they hold no data), under a strict content security policy', async () => {
+    const page = await t.http.get('/admin').expect(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.text).toContain('/admin/assets/admin.js');
+    const script = await t.http.get('/admin/assets/admin.js').expect(200);
+    expect(script.headers['content-type']).toMatch(/^text\/javascript/);
+    await t.http.get('/admin/assets/admin.css').expect(200);
+    await t.http.get('/admin/assets/..%2Fadmin-users.service.ts').expect(404);
+    const config = await t.http.get('/admin/page-config').expect(200);
+    expect(config.body.sandboxLogin).toEqual({ app: 'demo-miniprogram', appid: 'wxd000000000000001' });
+    expect(JSON.stringify(config.body)).not.toMatch(/secret|sandbox0000/);
   });
 
   describe('listing, filters and search', () => {
@@ -200,7 +230,9 @@ describe('admin API', () => {
       expect((await t.http.post('/auth/refresh').send({ refreshToken: pair.refreshToken }).expect(403)).body.error).toBe('user_disabled');
       const login = await t.http.post('/auth/wechat/miniprogram/login').send({ code: await wxLogin(t, user) }).expect(403);
       expect(login.body.error).toBe('user_disabled');
-      expect((await detail(pair.user.id)).sessions).toEqual([]);
+      const afterDisable = await detail(pair.user.id);
+      expect(afterDisable.sessions).toEqual([]);
+      expect(afterDisable.loginEvents[0]).toMatchObject({ kind: 'miniprogram', result: 'failure', errorCode: 'user_disabled' });
 
       const enabled = await t.http.post(`/admin/api/users/${pair.user.id}/enable`).set(bearer(admin.accessToken)).expect(200);
       expect(enabled.body.status).toBe('active');
