@@ -11,8 +11,9 @@ const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 5000];
 
 /**
  * Keeps the RevocationList of this instance equal to every other's: it
- * LISTENs for revocations (sessions ended, users disabled or enabled) on a dedicated connection and reloads the full list
- * at start and after every reconnect, so nothing said while it was deaf is lost.
+ * LISTENs for revocations (sessions ended, users disabled or enabled) on a
+ * dedicated connection and reloads the recent ones at start and after every
+ * reconnect, so nothing said while it was deaf is lost.
  */
 @Injectable()
 export class RevocationListener implements OnApplicationBootstrap, OnModuleDestroy {
