@@ -49,6 +49,8 @@ export async function createApp(config: AppConfig, databaseUrl: string, extraMod
   root.imports = [...(root.imports ?? []), ...extraModules];
   const app = await NestFactory.create<NestExpressApplication>(root, { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
+  // Login history and sessions record request.ip: only a configured proxy may say who the client is.
+  app.set('trust proxy', config.trustProxy);
   configureHttp(app, { docs: true });
   return app;
 }

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -25,6 +26,7 @@ export class AppModule {
         UsersModule,
         AuthModule,
         WechatModule,
+        AdminModule,
         GreetingsModule,
         HealthModule,
         ...(config.sandbox.mounted ? [SandboxModule] : []),

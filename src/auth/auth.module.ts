@@ -15,6 +15,8 @@ import { LoginTicketService } from './tickets/login-ticket.service';
 import { LoginTicketsRepository } from './tickets/login-tickets.repository';
 import { TicketController } from './tickets/ticket.controller';
 import { AccessTokenService } from './tokens/access-token.service';
+import { UserStatusRepository } from './user-status/user-status.repository';
+import { UserStatusService } from './user-status/user-status.service';
 
 /**
  * Sign-in for the whole monolith. Importing it closes every route by default:
@@ -34,9 +36,11 @@ import { AccessTokenService } from './tokens/access-token.service';
     LoginService,
     LoginTicketsRepository,
     LoginTicketService,
+    UserStatusRepository,
+    UserStatusService,
     { provide: APP_GUARD, useClass: AccessTokenGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [LoginService, LoginTicketService, SessionService, AccessTokenService, PassportModule],
+  exports: [LoginService, LoginTicketService, SessionService, AccessTokenService, UserStatusService, LoginEventsRepository, PassportModule],
 })
 export class AuthModule {}

@@ -63,10 +63,28 @@ const originListSchema = z
     ),
   );
 
+/**
+ * Express's `trust proxy`: false (the default: the socket's address is the
+ * client's), true, a number of proxy hops, or the proxies' addresses/subnets.
+ */
+const trustProxySchema = z
+  .string()
+  .trim()
+  .transform((text): boolean | number | string => {
+    if (text === '' || text === 'false') return false;
+    if (text === 'true') return true;
+    return /^\d+$/.test(text) ? Number(text) : text;
+  })
+  .refine(
+    (value) => typeof value !== 'string' || /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?))*$/.test(value),
+    'must be false, true, a number of hops, or a comma-separated list of proxy addresses, subnets, loopback, linklocal or uniquelocal',
+  );
+
 /** Every environment variable the service reads, with its default. README's configuration table mirrors this. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: integer(3000, 0, 65535),
+  TRUST_PROXY: trustProxySchema.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   EMBEDDED_POSTGRES_DIR: z.string().default('.data/postgres'),

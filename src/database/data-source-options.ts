@@ -10,6 +10,7 @@ import { CodeExchange } from '../wechat/code-exchange/code-exchange.entity';
 import { InitialSchema1763700000000 } from './migrations/1763700000000-initial-schema';
 import { OauthAndCodeExchange1763800000000 } from './migrations/1763800000000-oauth-and-code-exchange';
 import { SessionKeysAndAppTokens1763900000000 } from './migrations/1763900000000-session-keys-and-app-tokens';
+import { AdminConsole1764000000000 } from './migrations/1764000000000-admin-console';
 import { RateLimits1764100000000 } from './migrations/1764100000000-rate-limits';
 
 export const ENTITIES = [User, WechatIdentity, Session, RefreshToken, LoginEvent, CodeExchange, LoginTicket, AppAccessToken];
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   InitialSchema1763700000000,
   OauthAndCodeExchange1763800000000,
   SessionKeysAndAppTokens1763900000000,
+  AdminConsole1764000000000,
   RateLimits1764100000000,
 ];
 

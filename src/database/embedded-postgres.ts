@@ -42,6 +42,11 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   }
 }
 
+/** Where the embedded server on `port` serves our database. */
+export function embeddedPostgresUrl(port: number, database = 'wechat_auth'): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
 async function ensureDatabase(url: string, database: string): Promise<void> {
   const client = new Client({ connectionString: url.replace(/\/[^/]*$/, '/postgres') });
   await client.connect();
@@ -80,7 +85,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await server.start();
 
   const database = options.database ?? 'wechat_auth';
-  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
+  const url = embeddedPostgresUrl(options.port, database);
   await ensureDatabase(url, database);
   return { url, stop: () => server.stop() };
 }

@@ -12,7 +12,7 @@ const BEARER = /^Bearer +([A-Za-z0-9_.-]+) *$/i;
 /**
  * The global guard: every route needs a valid access token unless marked
  * `@Public()`. It touches no database: the signature, the claims and the
- * in-memory revocation list decide.
+ * in-memory revocation list (ended sessions, disabled users) decide.
  */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
@@ -33,6 +33,7 @@ export class AccessTokenGuard implements CanActivate {
     if (!token) throw new AppError('invalid_token');
 
     const user = this.accessTokens.verify(token);
+    if (this.revocations.isUserDisabled(user.id)) throw new AppError('user_disabled');
     if (this.revocations.isSessionRevoked(user.sessionId)) throw new AppError('session_revoked');
     request.user = user;
     return true;

@@ -3,24 +3,17 @@ import { Client } from 'pg';
 import { AppConfig } from '../../config/app-config';
 import { DATABASE_URL } from '../../database/database.module';
 import { SessionsRepository } from '../sessions/sessions.repository';
-import { REVOCATION_CHANNEL, revocationWindowMs, SessionRevokedEvent } from './revocation-events';
+import { UserStatusRepository } from '../user-status/user-status.repository';
+import { parseRevocationEvent, REVOCATION_CHANNEL, revocationWindowMs } from './revocation-events';
 import { RevocationList } from './revocation-list';
 
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 5000];
 
-function parseEvent(payload: string | undefined): SessionRevokedEvent | undefined {
-  try {
-    const event = JSON.parse(payload ?? '') as Partial<SessionRevokedEvent>;
-    return typeof event.sessionId === 'string' && typeof event.until === 'number' ? (event as SessionRevokedEvent) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Keeps the RevocationList of this instance equal to every other's: it
- * LISTENs for revocations on a dedicated connection and reloads the full list
- * at start and after every reconnect, so nothing said while it was deaf is lost.
+ * LISTENs for revocations (sessions ended, users disabled or enabled) on a
+ * dedicated connection and reloads the recent ones at start and after every
+ * reconnect, so nothing said while it was deaf is lost.
  */
 @Injectable()
 export class RevocationListener implements OnApplicationBootstrap, OnModuleDestroy {
@@ -34,6 +27,7 @@ export class RevocationListener implements OnApplicationBootstrap, OnModuleDestr
     @Inject(DATABASE_URL) private readonly databaseUrl: string,
     private readonly list: RevocationList,
     private readonly sessions: SessionsRepository,
+    private readonly userStatuses: UserStatusRepository,
     private readonly config: AppConfig,
   ) {}
 
@@ -51,7 +45,7 @@ export class RevocationListener implements OnApplicationBootstrap, OnModuleDestr
     const client = new Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: 3000 });
     this.client = client;
     client.on('notification', (message) => {
-      const event = parseEvent(message.payload);
+      const event = parseRevocationEvent(message.payload);
       if (event) this.list.add(event);
     });
     client.on('error', () => this.scheduleReconnect(client));
@@ -59,7 +53,10 @@ export class RevocationListener implements OnApplicationBootstrap, OnModuleDestr
     try {
       await client.connect();
       await client.query(`LISTEN ${REVOCATION_CHANNEL}`);
-      for (const event of await this.sessions.recentlyRevoked(revocationWindowMs(this.config.auth.accessTtlSeconds))) this.list.add(event);
+      const windowMs = revocationWindowMs(this.config.auth.accessTtlSeconds);
+      // Merged, not replaced: each user's later status change wins, whichever way it arrived.
+      for (const event of await this.sessions.recentlyRevoked(windowMs)) this.list.add(event);
+      for (const event of await this.userStatuses.recentChanges(windowMs)) this.list.add(event);
       if (this.attempts > 0) this.logger.log('Revocation feed reconnected and reloaded');
       this.attempts = 0;
     } catch (error) {

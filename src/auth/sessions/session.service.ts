@@ -73,6 +73,11 @@ export class SessionService {
     return revoked.length;
   }
 
+  /** Ends every active session of a user (those opened through one app only, when `appKey` is given). */
+  async revokeUserSessions(userId: string, reason: string, appKey?: string): Promise<number> {
+    return this.revoke(await this.sessions.activeSessionIds(userId, appKey), reason);
+  }
+
   private refreshExpiry(): Date {
     return new Date(Date.now() + this.config.auth.refreshTtlSeconds * 1000);
   }

@@ -90,6 +90,15 @@ export class SessionsRepository {
     });
   }
 
+  async activeSessionIds(userId: string, appKey?: string): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT id FROM sessions
+       WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now() AND ($2::text IS NULL OR app_key = $2)`,
+      [userId, appKey ?? null],
+    )) as Array<{ id: string }>;
+    return rows.map((row) => row.id);
+  }
+
   /** Sessions ended recently enough that some of their access tokens may still be unexpired. */
   async recentlyRevoked(withinMs: number): Promise<SessionRevokedEvent[]> {
     const rows = (await this.dataSource.query(

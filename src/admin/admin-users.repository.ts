@@ -1,0 +1,160 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, IsNull, MoreThan } from 'typeorm';
+import { LoginEvent } from '../auth/login-events/login-event.entity';
+import { Session } from '../auth/sessions/session.entity';
+import { User, UserStatus } from '../users/entities/user.entity';
+
+export interface UserListFilter {
+  /** Matches the id, part of the nickname, an openid, a unionid or the phone number. */
+  q?: string;
+  app?: string;
+  linked?: boolean;
+  status?: UserStatus;
+}
+
+export interface UnboundIdentity {
+  appKey: string;
+  openid: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const RECENT_LOGIN_EVENTS = 50;
+export const FILTERED_COUNT_CAP = 10_000;
+
+export interface UserListPage {
+  users: User[];
+  /** Exact, except for a filtered list with more than FILTERED_COUNT_CAP matches: then the cap. */
+  total: number;
+  /** True when a filtered list has more matches than `total` says. */
+  totalCapped: boolean;
+}
+
+/** `%` and `_` typed by an admin are meant literally. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+/**
+ * The WHERE clause of a list filter. Each condition has an index (see the
+ * admin-console migration); the search is a union of exact or trigram index
+ * lookups, so no filtered page reads the whole table.
+ */
+function whereClause(filter: UserListFilter): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const conditions: string[] = [];
+  if (filter.status) conditions.push(`u.status = ${param(filter.status)}`);
+  if (filter.linked !== undefined) conditions.push(filter.linked ? 'u.unionid IS NOT NULL' : 'u.unionid IS NULL');
+  if (filter.app) conditions.push(`EXISTS (SELECT 1 FROM wechat_identities i WHERE i.user_id = u.id AND i.app_key = ${param(filter.app)})`);
+  if (filter.q) {
+    const q = param(filter.q);
+    const matches = [
+      `SELECT id FROM users WHERE nickname ILIKE ${param(containsPattern(filter.q))}`,
+      `SELECT id FROM users WHERE unionid = ${q} OR phone = ${q}`,
+      `SELECT user_id FROM wechat_identities WHERE openid = ${q} OR unionid = ${q}`,
+    ];
+    if (UUID.test(filter.q)) matches.push(`SELECT ${q}::uuid`);
+    conditions.push(`u.id IN (${matches.join(' UNION ')})`);
+  }
+  return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
+}
+
+@Injectable()
+export class AdminUsersRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * One page of users, newest first, with their identities: the ids of the
+   * page from an index (only ids, so a deep page skips index entries rather
+   * than rows), then the page's users and identities in one query, and the
+   * total alongside. Three queries whatever the page size.
+   *
+   * A filtered total is counted up to FILTERED_COUNT_CAP matches only: an
+   * exact count of a broad filter would read most of the table for every page.
+   */
+  async list(filter: UserListFilter, page: number, pageSize: number): Promise<UserListPage> {
+    const where = whereClause(filter);
+    const offset = (page - 1) * pageSize;
+    const [idRows, countRows] = await Promise.all([
+      this.dataSource.query(
+        `SELECT u.id FROM users u ${where.sql} ORDER BY u.created_at DESC, u.id DESC
+         LIMIT $${where.params.length + 1} OFFSET $${where.params.length + 2}`,
+        [...where.params, pageSize, offset],
+      ) as Promise<Array<{ id: string }>>,
+      this.dataSource.query(
+        where.sql
+          ? `SELECT count(*)::int AS total FROM (SELECT 1 FROM users u ${where.sql} LIMIT ${FILTERED_COUNT_CAP + 1}) AS capped`
+          : 'SELECT count(*)::int AS total FROM users',
+        where.params,
+      ) as Promise<Array<{ total: number }>>,
+    ]);
+    const ids = idRows.map((row) => row.id);
+    const users = ids.length
+      ? await this.dataSource.manager.find(User, { where: { id: In(ids) }, relations: { identities: true }, order: { identities: { createdAt: 'ASC' } } })
+      : [];
+    const byId = new Map(users.map((user) => [user.id, user]));
+    const counted = countRows[0].total;
+    return { users: ids.flatMap((id) => byId.get(id) ?? []), total: Math.min(counted, FILTERED_COUNT_CAP), totalCapped: counted > FILTERED_COUNT_CAP };
+  }
+
+  activeSessions(userId: string): Promise<Session[]> {
+    return this.dataSource.manager.find(Session, {
+      where: { userId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },
+      order: { createdAt: 'DESC' },
+    });
+  }
+
+  recentLoginEvents(userId: string): Promise<LoginEvent[]> {
+    return this.dataSource.manager.find(LoginEvent, { where: { userId }, order: { createdAt: 'DESC' }, take: RECENT_LOGIN_EVENTS });
+  }
+
+  /**
+   * Detaches an identity from its user. When no identity left carries the
+   * user's unionid, the user lets go of it too: otherwise the next login of
+   * that WeChat account would be linked straight back by its unionid.
+   */
+  async unbindIdentity(userId: string, identityId: string): Promise<UnboundIdentity | undefined> {
+    return this.dataSource.transaction(async (db) => {
+      const [identity] = (await db.query(`SELECT appid, openid, unionid FROM wechat_identities WHERE id = $1 AND user_id = $2`, [
+        identityId,
+        userId,
+      ])) as Array<{ appid: string; openid: string; unionid: string | null }>;
+      if (!identity) return undefined;
+      // The locks IdentityLinker takes, so a login of this identity waits for the unbind rather than racing it.
+      const keys = [`identity:${identity.appid}:${identity.openid}`, ...(identity.unionid ? [`unionid:${identity.unionid}`] : [])].sort();
+      for (const key of keys) await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+
+      const [deleted] = (await db.query(`DELETE FROM wechat_identities WHERE id = $1 AND user_id = $2 RETURNING app_key, openid`, [
+        identityId,
+        userId,
+      ])) as [Array<{ app_key: string; openid: string }>, number];
+      if (!deleted[0]) return undefined;
+      await db.query(
+        `UPDATE users u SET unionid = NULL, updated_at = now()
+         WHERE u.id = $1 AND u.unionid IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM wechat_identities i WHERE i.user_id = u.id AND i.unionid = u.unionid)`,
+        [userId],
+      );
+      return { appKey: deleted[0].app_key, openid: deleted[0].openid };
+    });
+  }
+
+  /** The user's roles after adding `role`, or undefined when there is no such user. */
+  async addRole(userId: string, role: string): Promise<string[] | undefined> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE users SET roles = CASE WHEN $2 = ANY(roles) THEN roles ELSE array_append(roles, $2) END, updated_at = now()
+       WHERE id = $1 RETURNING roles`,
+      [userId, role],
+    )) as [Array<{ roles: string[] }>, number];
+    return rows[0]?.roles;
+  }
+
+  async removeRole(userId: string, role: string): Promise<string[] | undefined> {
+    const [rows] = (await this.dataSource.query(`UPDATE users SET roles = array_remove(roles, $2), updated_at = now() WHERE id = $1 RETURNING roles`, [
+      userId,
+      role,
+    ])) as [Array<{ roles: string[] }>, number];
+    return rows[0]?.roles;
+  }
+}

@@ -1,0 +1,87 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Browser, chromium } from 'playwright-core';
+import { bearer, database, grantAdmin } from '../../support/admin';
+import { loginAs, persona, startTestApp, TestApp } from '../../support/test-app';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(__dirname, '..', '..', 'artifacts');
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const suite = existsSync(CHROMIUM) ? describe : describe.skip;
+if (!existsSync(CHROMIUM)) console.warn(`Skipping the admin page browser test: ${CHROMIUM} is missing (apt-get install -y chromium).`);
+
+suite('the admin page in a browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('signs an admin in through the sandbox, searches, opens a user, disables it and sees the change', async () => {
+    const adminPersona = persona('browser-admin');
+    const admin = await loginAs(t, adminPersona);
+    await grantAdmin(t, admin.user.id);
+    const tag = `browser${Date.now()}`;
+    const target = await loginAs(t, persona('browser-target'));
+    await database(t).query(`UPDATE users SET nickname = $2, phone = '13812345678' WHERE id = $1`, [target.user.id, `${tag} <b>Target</b>`]);
+
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    page.on('dialog', (dialog) => void dialog.accept());
+
+    await page.goto(`${t.url}/admin`);
+    await page.fill('#sandbox-sign-in input[name=persona]', adminPersona);
+    await page.click('#sandbox-sign-in button[type=submit]');
+    await page.waitForSelector('#console:not([hidden])');
+    await page.waitForSelector('#users tbody tr[data-user-id]');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'admin-list.png'), fullPage: true });
+
+    await page.fill('#filters input[name=q]', tag);
+    await page.click('#filters button[type=submit]');
+    await page.locator('#page-info', { hasText: '(1 user)' }).waitFor();
+    const row = page.locator(`#users tbody tr[data-user-id="${target.user.id}"]`);
+    expect(await page.locator('#users tbody tr[data-user-id]').count()).toBe(1);
+    // A nickname is shown as text, never run as HTML, and the phone is masked in the list.
+    expect(await row.locator('td').first().innerText()).toContain(`${tag} <b>Target</b>`);
+    expect(await row.innerText()).toContain('138****5678');
+
+    await row.click();
+    await page.waitForSelector('#detail:not([hidden])');
+    expect(await page.locator('#detail-title').innerText()).toBe(`${tag} <b>Target</b>`);
+    expect(await page.locator('#detail-fields').innerText()).toContain('13812345678');
+    expect(await page.locator('#identities tbody tr').count()).toBe(1);
+
+    await page.click('#disable');
+    await page.locator('#detail-message', { hasText: 'User disabled.' }).waitFor();
+    expect(await page.locator('#detail-fields .status-disabled').innerText()).toBe('disabled');
+    expect(await row.locator('.status-disabled').innerText()).toBe('disabled');
+    expect(await page.locator('#enable').isVisible()).toBe(true);
+    await page.locator('#events tbody tr', { hasText: 'admin_disable' }).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'admin-user-disabled.png'), fullPage: true });
+
+    const refused = await t.http.get('/greetings').set(bearer(target.accessToken)).expect(403);
+    expect(refused.body.error).toBe('user_disabled');
+    expect(problems).toEqual([]);
+  });
+});
