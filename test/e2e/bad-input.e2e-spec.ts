@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { loginAs, MINIPROGRAM, startTestApp, TestApp, TokenPairBody } from '../support/test-app';
 
 /**
@@ -78,8 +79,11 @@ function headerCases(method: Case['method'], path: string): Case[] {
   }));
 }
 
+// Well-formed but unknown to WeChat, and unique to this run: codes are remembered across instances and runs.
+const UNKNOWN_CODE = `Bad${randomUUID().replace(/-/g, '')}`;
+
 const CASES: Case[] = [
-  ...bodyCases('/auth/wechat/miniprogram/login', { code: 'AAAAAAAAAAAAAAAAAAAAAAAA', app: MINIPROGRAM.key }),
+  ...bodyCases('/auth/wechat/miniprogram/login', { code: UNKNOWN_CODE, app: MINIPROGRAM.key }),
   ...bodyCases('/auth/refresh', { refreshToken: 'A'.repeat(43) }),
   ...headerCases('get', '/auth/me'),
   ...headerCases('post', '/auth/logout'),

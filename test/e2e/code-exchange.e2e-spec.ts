@@ -156,4 +156,16 @@ describe('idempotent code exchange', () => {
     expect(responses.map((response) => response.status)).toEqual(Array(4).fill(403));
     expect(responses.map((response) => response.body.error)).toEqual(Array(4).fill('wechat_user_blocked'));
   });
+
+  it('lets a code whose first exchange failed for a passing reason be tried again once WeChat recovers', async () => {
+    const code = await wxLogin(t, persona('retry'));
+    await t.http.post('/sandbox/faults').send({ path: JSCODE2SESSION, errcode: -1, times: 3 }).expect(204);
+    const busy = await t.http.post(LOGIN).send({ code }).expect(503);
+    expect(busy.body.error).toBe('wechat_unavailable');
+
+    const before = await upstreamCalls(t, JSCODE2SESSION);
+    const retried = await t.http.post(LOGIN).send({ code }).expect(200);
+    expect(retried.body.user.isNew).toBe(true);
+    expect((await upstreamCalls(t, JSCODE2SESSION)) - before).toBe(1);
+  });
 });

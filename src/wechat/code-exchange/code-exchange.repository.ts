@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { ErrorCode } from '../../common/errors/error-codes';
 import { CodeExchange, ExchangedIdentity } from './code-exchange.entity';
 
 export type Claim =
@@ -10,6 +11,9 @@ export type Claim =
   | { outcome: 'copy'; sameState: boolean; withinWindow: boolean }
   /** The state already came back with another code. */
   | { outcome: 'state_used' };
+
+/** Failures that say nothing about the code itself. */
+const TRANSIENT_ERRORS: ErrorCode[] = ['wechat_unavailable', 'wechat_rate_limited', 'service_unavailable', 'rate_limited', 'internal_error'];
 
 export type Settlement = { identity: ExchangedIdentity } | { errorCode: string };
 
@@ -28,6 +32,7 @@ export class CodeExchangeRepository {
         [codeHash, appKey, stateNonce, lifetimeSeconds],
       )) as unknown[];
       if (inserted.length > 0) return { outcome: 'first' };
+      if (await this.reclaimAfterTransientFailure(codeHash, stateNonce)) return { outcome: 'first' };
       const [row] = (await this.dataSource.query(
         `SELECT state_nonce, now() - created_at < make_interval(secs => $2) AS within_window FROM code_exchanges WHERE code_hash = $1`,
         [codeHash, windowSeconds],
@@ -40,6 +45,21 @@ export class CodeExchangeRepository {
       if (stateNonce !== null) return { outcome: 'state_used' };
     }
     return { outcome: 'copy', sameState: false, withinWindow: false };
+  }
+
+  /**
+   * A first arrival that failed for a passing reason (WeChat busy or
+   * unreachable, our database down) may have left the code unspent at WeChat:
+   * the next arrival of the code, with the same state, gets to ask again.
+   */
+  private async reclaimAfterTransientFailure(codeHash: Buffer, stateNonce: Buffer | null): Promise<boolean> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE code_exchanges SET status = 'pending', error_code = NULL, created_at = now()
+       WHERE code_hash = $1 AND status = 'failed' AND error_code = ANY($2) AND state_nonce IS NOT DISTINCT FROM $3
+       RETURNING code_hash`,
+      [codeHash, TRANSIENT_ERRORS, stateNonce],
+    )) as [unknown[], number];
+    return rows.length > 0;
   }
 
   async settle(codeHash: Buffer, settlement: Settlement): Promise<void> {
