@@ -53,3 +53,28 @@ describe('throttling of sign-in routes', () => {
     for (let i = 0; i < 12; i++) await t.http.get('/greetings').set('authorization', `Bearer ${pair.accessToken}`).expect(200);
   });
 });
+
+describe('throttling of the ticket and OAuth callback routes', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ THROTTLE_PER_IP_PER_MINUTE: '1000', THROTTLE_PER_CREDENTIAL_PER_MINUTE: '2' });
+  });
+  afterAll(() => t.close());
+
+  it('limits attempts with one ticket', async () => {
+    const ticket = `T${Date.now()}`.padEnd(43, 'x');
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) statuses.push((await t.http.post('/auth/ticket').send({ ticket })).status);
+    expect(statuses).toEqual([401, 401, 429]);
+  });
+
+  it('limits callbacks carrying one code', async () => {
+    const code = `C${Date.now()}`;
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      statuses.push((await t.http.get('/auth/wechat/oauth/demo-official-account/callback').query({ code, state: 'x' })).status);
+    }
+    expect(statuses).toEqual([400, 400, 429]);
+  });
+});

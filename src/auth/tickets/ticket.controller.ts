@@ -1,6 +1,7 @@
 import { Body, Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { ThrottleSignIn } from '../../throttling/credential-throttler.guard';
 import { clientInfo } from '../../wechat/client-info';
 import { Public } from '../decorators/public.decorator';
 import { TokenPair } from '../sessions/token-pair';
@@ -14,6 +15,7 @@ export class TicketController {
 
   @Public()
   @Post()
+  @ThrottleSignIn()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: TokenPair })

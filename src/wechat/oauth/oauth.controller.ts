@@ -3,6 +3,7 @@ import { AuthGuard } from '@nestjs/passport';
 import { ApiFoundResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../../auth/decorators/public.decorator';
+import { CredentialThrottlerGuard } from '../../throttling/credential-throttler.guard';
 import { OAuthLoginService } from './oauth-login.service';
 import { AuthorizeQueryDto } from './oauth.dto';
 import { OAUTH_STRATEGY, OAuthOutcome } from './wechat-oauth.strategy';
@@ -26,7 +27,7 @@ export class OAuthController {
 
   @Public()
   @Get('callback')
-  @UseGuards(AuthGuard(OAUTH_STRATEGY))
+  @UseGuards(CredentialThrottlerGuard, AuthGuard(OAUTH_STRATEGY))
   @ApiFoundResponse({ description: 'Redirect to returnTo with #ticket=<one-time ticket> (POST /auth/ticket), or #error=<code>.' })
   callback(@Req() request: Request & { user: OAuthOutcome }, @Res() res: Response): void {
     redirect(res, request.user.location);
