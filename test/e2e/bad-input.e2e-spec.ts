@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { loginAs, MINIPROGRAM, startTestApp, TestApp, TokenPairBody } from '../support/test-app';
 
 /**
@@ -11,7 +12,8 @@ interface Case {
   path: string;
   body?: unknown;
   rawBody?: string;
-  headers?: Record<string, string>;
+  /** Resolved when the case runs: some need the token of a user signed in by then. */
+  headers?: () => Record<string, string>;
 }
 
 const WRONG_VALUES: Array<[string, unknown]> = [
@@ -34,8 +36,8 @@ const WRONG_VALUES: Array<[string, unknown]> = [
 ];
 
 /** Every way to break a JSON body whose valid form is `valid`. */
-function bodyCases(path: string, valid: Record<string, unknown>): Case[] {
-  const post = (name: string, extra: Partial<Case>): Case => ({ name: `${path} ${name}`, method: 'post', path, ...extra });
+function bodyCases(path: string, valid: Record<string, unknown>, headers?: () => Record<string, string>): Case[] {
+  const post = (name: string, extra: Partial<Case>): Case => ({ name: `${path} ${name}`, method: 'post', path, headers, ...extra });
   const cases: Case[] = [
     post('with no body', {}),
     post('with JSON null', { rawBody: 'null' }),
@@ -75,16 +77,46 @@ function headerCases(method: Case['method'], path: string): Case[] {
     name: `${method.toUpperCase()} ${path} with garbage Authorization #${index + 1}`,
     method,
     path,
-    headers: { authorization },
+    headers: () => ({ authorization }),
   }));
 }
 
 // Well-formed but unknown to WeChat, and unique to this run: codes are remembered across instances and runs.
 const UNKNOWN_CODE = `Bad${randomUUID().replace(/-/g, '')}`;
 
+let signedIn: TokenPairBody;
+let admin: TokenPairBody;
+const asUser = () => ({ authorization: `Bearer ${signedIn.accessToken}` });
+const asAdmin = () => ({ authorization: `Bearer ${admin.accessToken}` });
+const OAUTH = '/auth/wechat/oauth/demo-official-account';
+
 const CASES: Case[] = [
   ...bodyCases('/auth/wechat/miniprogram/login', { code: UNKNOWN_CODE, app: MINIPROGRAM.key }),
   ...bodyCases('/auth/refresh', { refreshToken: 'A'.repeat(43) }),
+  ...bodyCases('/auth/ticket', { ticket: 'A'.repeat(43) }),
+  ...bodyCases('/auth/wechat/miniprogram/phone', { code: UNKNOWN_CODE }, asUser),
+  ...bodyCases('/auth/wechat/miniprogram/profile', { encryptedData: 'AAAAAAAAAAAAAAAAAAAAAA==', iv: 'AAAAAAAAAAAAAAAAAAAAAA==' }, asUser),
+  ...[
+    'returnTo=//evil.example',
+    'returnTo=https://evil.example/',
+    'returnTo=javascript:alert(1)',
+    'returnTo=%2F%2Fevil.example',
+    'returnTo=/\\evil.example',
+    `returnTo=/${'a'.repeat(5000)}`,
+    'scope=snsapi_everything',
+    'returnTo[]=/a&returnTo[]=/b',
+  ].map((query): Case => ({ name: `GET ${OAUTH}/authorize?${query.slice(0, 40)}`, method: 'get', path: `${OAUTH}/authorize?${query}` })),
+  { name: 'GET authorize for an unknown app', method: 'get', path: '/auth/wechat/oauth/no-such-app/authorize' },
+  ...['', 'code=abc', 'state=abc', 'code=abc&state=forged', `code=abc&state=${'A'.repeat(128)}`, 'code=a%00b&state=%3Cscript%3E'].map(
+    (query): Case => ({ name: `GET ${OAUTH}/callback?${query.slice(0, 40)}`, method: 'get', path: `${OAUTH}/callback?${query}` }),
+  ),
+  ...['/admin/api/users', '/admin/api/users/00000000-0000-0000-0000-000000000000'].map((path): Case => ({ name: `GET ${path} as a plain user`, method: 'get', path, headers: asUser })),
+  ...['page=0', 'page=-1', 'pageSize=101', 'pageSize=abc', 'linked=maybe', 'status=deleted', `q=${'x'.repeat(500)}`, 'page[]=1'].map(
+    (query): Case => ({ name: `GET /admin/api/users?${query.slice(0, 30)} as an admin`, method: 'get', path: `/admin/api/users?${query}`, headers: asAdmin }),
+  ),
+  { name: 'GET an admin user that is not a uuid', method: 'get', path: '/admin/api/users/not-a-uuid', headers: asAdmin },
+  { name: 'GET an admin user that does not exist', method: 'get', path: '/admin/api/users/00000000-0000-0000-0000-000000000000', headers: asAdmin },
+  { name: 'DELETE an identity that is not a uuid', method: 'delete', path: '/admin/api/users/00000000-0000-0000-0000-000000000000/identities/x', headers: asAdmin },
   ...headerCases('get', '/auth/me'),
   ...headerCases('post', '/auth/logout'),
   ...headerCases('get', '/greetings'),
@@ -104,6 +136,10 @@ describe('bad input, every public endpoint', () => {
   beforeAll(async () => {
     t = await startTestApp();
     pair = await loginAs(t);
+    signedIn = await loginAs(t);
+    const adminPair = await loginAs(t);
+    await t.app.get(DataSource).query(`UPDATE users SET roles = '{user,admin}' WHERE id = $1`, [adminPair.user.id]);
+    admin = (await t.http.post('/auth/refresh').send({ refreshToken: adminPair.refreshToken }).expect(200)).body as TokenPairBody;
   });
   afterAll(() => t.close());
 
@@ -113,7 +149,7 @@ describe('bad input, every public endpoint', () => {
 
   it.each(CASES.map((c) => [c.name, c] as const))('%s → a clean 4xx', async (_name, c) => {
     let call = t.http[c.method](c.path);
-    for (const [name, value] of Object.entries(c.headers ?? {})) call = call.set(name, value);
+    for (const [name, value] of Object.entries(c.headers?.() ?? {})) call = call.set(name, value);
     if (c.rawBody !== undefined) call = call.set('content-type', 'application/json').send(c.rawBody);
     else if (c.body !== undefined) call = call.send(c.body as object);
     const response = await call;
