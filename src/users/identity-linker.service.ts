@@ -35,11 +35,7 @@ export class IdentityLinker {
     const unionid = verified.unionid || null;
     const known = await this.identities.findIdentity(verified.app.appid, verified.openid);
     if (known && !this.needsLinking(known, unionid)) {
-      return this.identities.transaction(async (tx) => ({
-        user: await tx.touchLogin(known.id, verified.profile ?? {}),
-        identity: known,
-        isNew: false,
-      }));
+      return { user: await this.identities.touchLogin(known.id, verified.profile ?? {}), identity: known, isNew: false };
     }
     return this.identities.transaction((tx) => this.resolveLocked(tx, verified, unionid));
   }

@@ -19,6 +19,20 @@ export interface ProfileUpdate {
   avatarUrl?: string | null;
 }
 
+/** The user's columns under their entity names, so a RETURNING row becomes a User without another read. */
+const USER_COLUMNS = `id, unionid, nickname, avatar_url AS "avatarUrl", phone, roles, status,
+  created_at AS "createdAt", updated_at AS "updatedAt", last_login_at AS "lastLoginAt"`;
+type UserRow = Omit<User, 'identities'>;
+
+/** One query: the identity joined to its user (TypeORM's findOne with relations would make two). */
+function findIdentityWithUser(db: EntityManager, appid: string, openid: string): Promise<WechatIdentity | null> {
+  return db
+    .createQueryBuilder(WechatIdentity, 'identity')
+    .innerJoinAndSelect('identity.user', 'user')
+    .where('identity.appid = :appid AND identity.openid = :openid', { appid, openid })
+    .getOne();
+}
+
 /** The queries of one identity-resolving transaction. Only valid inside `IdentityRepository.transaction`. */
 export class IdentityTransaction {
   constructor(private readonly db: EntityManager) {}
@@ -35,7 +49,7 @@ export class IdentityTransaction {
   }
 
   findIdentity(appid: string, openid: string): Promise<WechatIdentity | null> {
-    return this.db.findOne(WechatIdentity, { where: { appid, openid }, relations: { user: true } });
+    return findIdentityWithUser(this.db, appid, openid);
   }
 
   findUserByUnionid(unionid: string): Promise<User | null> {
@@ -79,12 +93,12 @@ export class IdentityTransaction {
         `UPDATE users SET last_login_at = now(), updated_at = now(),
            nickname = COALESCE($2, nickname), avatar_url = COALESCE($3, avatar_url)
          WHERE id = (SELECT user_id FROM wechat_identities WHERE id = $1)
-         RETURNING id`,
+         RETURNING ${USER_COLUMNS}`,
         [identityId, profile.nickname ?? null, profile.avatarUrl ?? null],
-      )) as [Array<{ id: string }>, number];
+      )) as [UserRow[], number];
       if (rows.length === 0) continue;
       await this.db.query('UPDATE wechat_identities SET last_login_at = now() WHERE id = $1', [identityId]);
-      return this.db.findOneOrFail(User, { where: { id: rows[0].id } });
+      return this.db.create(User, rows[0]);
     }
     throw new AppError('session_revoked', 'This WeChat account was unbound while signing in. Sign in again.');
   }
@@ -133,7 +147,12 @@ export class IdentityRepository {
 
   /** A returning identity with its user, read without a transaction (the common case). */
   findIdentity(appid: string, openid: string): Promise<WechatIdentity | null> {
-    return this.dataSource.manager.findOne(WechatIdentity, { where: { appid, openid }, relations: { user: true } });
+    return findIdentityWithUser(this.dataSource.manager, appid, openid);
+  }
+
+  /** A returning login that links nothing: two single-row updates, no transaction needed. */
+  touchLogin(identityId: string, profile: ProfileUpdate): Promise<User> {
+    return new IdentityTransaction(this.dataSource.manager).touchLogin(identityId, profile);
   }
 
   transaction<T>(work: (tx: IdentityTransaction) => Promise<T>): Promise<T> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BenchChild, startChild } from './bench-child';
 import { startBenchDatabase } from './bench-database';
+import { benchAdminListing } from './admin-listing.bench';
 import { benchGuards, RouteFigures } from './guard.bench';
 import { benchJwtVerify } from './jwt-verify.bench';
 import { benchLogins, LoginFigures, loginCodes } from './login.bench';
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
     children.push(baseline);
     await printGuards(app, sandbox.url);
     await printLogins(app, baseline, sandbox.url);
+    await benchAdminListing(database.url);
   } finally {
     for (const child of children) child.stop();
     await database.stop();

@@ -48,6 +48,13 @@ describe('throttling of sign-in routes', () => {
     }
   });
 
+  it('counts hits fired at once exactly: no more get through than the limit', async () => {
+    const refreshToken = `${'y'.repeat(42)}z`;
+    const responses = await Promise.all(Array.from({ length: 10 }, () => t.http.post('/auth/refresh').send({ refreshToken })));
+    const statuses = responses.map((response) => response.status).sort();
+    expect(statuses).toEqual([...Array(3).fill(401), ...Array(7).fill(429)]);
+  });
+
   it('leaves guarded routes of other modules alone', async () => {
     const pair = await loginAs(t);
     for (let i = 0; i < 12; i++) await t.http.get('/greetings').set('authorization', `Bearer ${pair.accessToken}`).expect(200);
