@@ -56,7 +56,8 @@ export class IdentityLinker {
     if (!identity) {
       const user = unionUser ?? (await tx.createUser(unionid, profile));
       const created = await tx.createIdentity({ userId: user.id, appKey: app.key, appid: app.appid, appType: app.type, openid, unionid });
-      return { user: await tx.touchLogin(created.id, profile), identity: created, isNew: !unionUser };
+      // A new user was created signed in; a known one (found by unionid) records this login.
+      return { user: unionUser ? await tx.touchLogin(created.id, profile) : user, identity: created, isNew: !unionUser };
     }
 
     let userId = identity.userId;

@@ -43,9 +43,10 @@ export class IdentityTransaction {
    * in sorted order so two transactions never wait on each other in a cycle.
    */
   async lock(keys: string[]): Promise<void> {
-    for (const key of [...new Set(keys)].sort()) {
-      await this.db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
-    }
+    await this.db.query(
+      'SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM (SELECT DISTINCT unnest($1::text[]) AS key ORDER BY key) AS sorted',
+      [keys],
+    );
   }
 
   findIdentity(appid: string, openid: string): Promise<WechatIdentity | null> {
@@ -56,19 +57,25 @@ export class IdentityTransaction {
     return this.db.findOne(User, { where: { unionid } });
   }
 
-  createUser(unionid: string | null, profile: ProfileUpdate): Promise<User> {
-    return this.db.save(
-      this.db.create(User, {
-        unionid,
-        nickname: profile.nickname ?? null,
-        avatarUrl: profile.avatarUrl ?? null,
-        lastLoginAt: new Date(),
-      }),
-    );
+  /** A user signing in for the first time. */
+  async createUser(unionid: string | null, profile: ProfileUpdate): Promise<User> {
+    const rows = (await this.db.query(
+      `INSERT INTO users (unionid, nickname, avatar_url, last_login_at) VALUES ($1, $2, $3, now()) RETURNING ${USER_COLUMNS}`,
+      [unionid, profile.nickname ?? null, profile.avatarUrl ?? null],
+    )) as UserRow[];
+    return this.db.create(User, rows[0]);
   }
 
-  createIdentity(identity: NewIdentity): Promise<WechatIdentity> {
-    return this.db.save(this.db.create(WechatIdentity, { ...identity, lastLoginAt: new Date() }));
+  /** An identity signing in for the first time. */
+  async createIdentity(identity: NewIdentity): Promise<WechatIdentity> {
+    const rows = (await this.db.query(
+      `INSERT INTO wechat_identities (user_id, app_key, appid, app_type, openid, unionid, last_login_at)
+       VALUES ($1, $2, $3, $4, $5, $6, now())
+       RETURNING id, user_id AS "userId", app_key AS "appKey", appid, app_type AS "appType", openid, unionid,
+         created_at AS "createdAt", last_login_at AS "lastLoginAt"`,
+      [identity.userId, identity.appKey, identity.appid, identity.appType, identity.openid, identity.unionid],
+    )) as Array<Omit<WechatIdentity, 'user' | 'sessionKey'>>;
+    return this.db.create(WechatIdentity, rows[0]);
   }
 
   async setIdentityUnionid(identityId: string, unionid: string): Promise<void> {

@@ -30,23 +30,33 @@ export async function loginCodes(sandboxUrl: string, personas: string[]): Promis
 export async function benchLogins(target: BenchChild, codes: string[], connections: number): Promise<LoginFigures> {
   const pending = [...codes];
   const cpuBefore = (await target.stats()).cpuMicros;
-  const result = await autocannon({
-    url: target.url,
-    connections,
-    amount: codes.length,
-    requests: [
+  const started = process.hrtime.bigint();
+  let lastResponse = started;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
       {
-        method: 'POST',
-        path: '/auth/wechat/miniprogram/login',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (request) => ({ ...request, body: JSON.stringify({ code: pending.pop() }) }),
+        url: target.url,
+        connections,
+        amount: codes.length,
+        requests: [
+          {
+            method: 'POST',
+            path: '/auth/wechat/miniprogram/login',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (request) => ({ ...request, body: JSON.stringify({ code: pending.pop() }) }),
+          },
+        ],
       },
-    ],
+      (error, finished) => (error ? reject(error) : resolve(finished)),
+    );
+    instance.on('response', () => (lastResponse = process.hrtime.bigint()));
   });
+  // autocannon ends a run on its one-second tick: time it from the first request to the last answer.
+  const elapsedSeconds = Number(lastResponse - started) / 1e9;
   const cpuUsed = (await target.stats()).cpuMicros - cpuBefore;
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${target.url}: ${result.non2xx} non-2xx and ${result.errors} errors`);
   return {
-    loginsPerSecond: result.requests.total / (result.duration || 1),
+    loginsPerSecond: result.requests.total / elapsedSeconds,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     cpuMicrosPerLogin: cpuUsed / result.requests.total,

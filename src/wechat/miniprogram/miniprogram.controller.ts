@@ -1,6 +1,6 @@
-import { Body, Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../../auth/decorators/public.decorator';
 import { TokenPair } from '../../auth/sessions/token-pair';
@@ -11,14 +11,15 @@ import { MINIPROGRAM_STRATEGY } from './miniprogram.strategy';
 @ApiTags('mini program')
 @Controller('auth/wechat/miniprogram')
 export class MiniProgramController {
-  /** The strategy has already validated the body and signed the user in; the body parameter documents it. */
+  /** The strategy has already validated the body and signed the user in. */
   @Public()
   @Post('login')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @UseGuards(CredentialThrottlerGuard, AuthGuard(MINIPROGRAM_STRATEGY))
+  @ApiBody({ type: MiniProgramLoginDto })
   @ApiOkResponse({ type: TokenPair })
-  login(@Req() request: Request & { user: TokenPair }, @Body() _body: MiniProgramLoginDto): TokenPair {
+  login(@Req() request: Request & { user: TokenPair }): TokenPair {
     return request.user;
   }
 }
