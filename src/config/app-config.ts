@@ -118,7 +118,8 @@ function productionProblems(env: Env): string[] {
  * whose message is one line naming every problem, so start-up can print it and stop.
  */
 export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = envSchema.safeParse(source);
+  // An empty variable means unset: compose files and CI templates write VAR= for "no value".
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(source).filter(([, value]) => value !== '')));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);

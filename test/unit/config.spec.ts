@@ -28,6 +28,13 @@ describe('configuration', () => {
     expect(config.auth.secretGenerated).toBe(true);
   });
 
+  it('treats empty variables as unset, as compose files write them', () => {
+    const config = loadAppConfig({ PORT: '', DATABASE_URL: '', WECHAT_APPS: '', JWT_SECRET: '' });
+    expect(config.port).toBe(3000);
+    expect(config.database.url).toBeUndefined();
+    expect(config.sandbox.enabled).toBe(true);
+  });
+
   it('honours PORT', () => {
     expect(loadAppConfig({ PORT: '4100' }).port).toBe(4100);
     expect(problem(() => loadAppConfig({ PORT: 'eighty' }))).toMatch(/PORT/);
