@@ -19,18 +19,57 @@ export interface ProfileUpdate {
   avatarUrl?: string | null;
 }
 
-/** The user's columns under their entity names, so a RETURNING row becomes a User without another read. */
-const USER_COLUMNS = `id, unionid, nickname, avatar_url AS "avatarUrl", phone, roles, status,
-  created_at AS "createdAt", updated_at AS "updatedAt", last_login_at AS "lastLoginAt"`;
-type UserRow = Omit<User, 'identities'>;
+/** Entity field → column, for the statements that run on every login and are written in plain SQL. */
+const USER_FIELDS = {
+  id: 'id',
+  unionid: 'unionid',
+  nickname: 'nickname',
+  avatarUrl: 'avatar_url',
+  phone: 'phone',
+  roles: 'roles',
+  status: 'status',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  lastLoginAt: 'last_login_at',
+};
+const IDENTITY_FIELDS = {
+  id: 'id',
+  userId: 'user_id',
+  appKey: 'app_key',
+  appid: 'appid',
+  appType: 'app_type',
+  openid: 'openid',
+  unionid: 'unionid',
+  createdAt: 'created_at',
+  lastLoginAt: 'last_login_at',
+};
 
-/** One query: the identity joined to its user (TypeORM's findOne with relations would make two). */
-function findIdentityWithUser(db: EntityManager, appid: string, openid: string): Promise<WechatIdentity | null> {
-  return db
-    .createQueryBuilder(WechatIdentity, 'identity')
-    .innerJoinAndSelect('identity.user', 'user')
-    .where('identity.appid = :appid AND identity.openid = :openid', { appid, openid })
-    .getOne();
+/** `table.column AS "prefix.field"` for each field, so a row maps straight onto the entity. */
+function selectList(fields: Record<string, string>, table: string, prefix = ''): string {
+  return Object.entries(fields)
+    .map(([field, column]) => `${table}.${column} AS "${prefix}${field}"`)
+    .join(', ');
+}
+
+function pick(row: Record<string, unknown>, fields: Record<string, string>, prefix = ''): Record<string, unknown> {
+  return Object.fromEntries(Object.keys(fields).map((field) => [field, row[`${prefix}${field}`]]));
+}
+
+const USER_COLUMNS = selectList(USER_FIELDS, 'users');
+const IDENTITY_COLUMNS = selectList(IDENTITY_FIELDS, 'wechat_identities');
+type UserRow = Omit<User, 'identities'>;
+type IdentityRow = Omit<WechatIdentity, 'user' | 'sessionKey'>;
+
+/** The identity joined to its user in one plain query: it runs on every login, so no query builder. */
+async function findIdentityWithUser(db: EntityManager, appid: string, openid: string): Promise<WechatIdentity | null> {
+  const rows = (await db.query(
+    `SELECT ${selectList(IDENTITY_FIELDS, 'identity')}, ${selectList(USER_FIELDS, 'owner', 'user.')}
+     FROM wechat_identities AS identity JOIN users AS owner ON owner.id = identity.user_id
+     WHERE identity.appid = $1 AND identity.openid = $2`,
+    [appid, openid],
+  )) as Array<Record<string, unknown>>;
+  if (rows.length === 0) return null;
+  return db.create(WechatIdentity, { ...pick(rows[0], IDENTITY_FIELDS), user: db.create(User, pick(rows[0], USER_FIELDS, 'user.')) });
 }
 
 /** The queries of one identity-resolving transaction. Only valid inside `IdentityRepository.transaction`. */
@@ -71,10 +110,9 @@ export class IdentityTransaction {
     const rows = (await this.db.query(
       `INSERT INTO wechat_identities (user_id, app_key, appid, app_type, openid, unionid, last_login_at)
        VALUES ($1, $2, $3, $4, $5, $6, now())
-       RETURNING id, user_id AS "userId", app_key AS "appKey", appid, app_type AS "appType", openid, unionid,
-         created_at AS "createdAt", last_login_at AS "lastLoginAt"`,
+       RETURNING ${IDENTITY_COLUMNS}`,
       [identity.userId, identity.appKey, identity.appid, identity.appType, identity.openid, identity.unionid],
-    )) as Array<Omit<WechatIdentity, 'user' | 'sessionKey'>>;
+    )) as IdentityRow[];
     return this.db.create(WechatIdentity, rows[0]);
   }
 

@@ -9,7 +9,20 @@ export type NewLoginEvent = Pick<LoginEvent, 'kind' | 'result'> & Partial<Pick<L
 export class LoginEventsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** One row per attempt, written on every login: plain SQL rather than a query builder run each time. */
   async record(event: NewLoginEvent): Promise<void> {
-    await this.dataSource.manager.insert(LoginEvent, event);
+    await this.dataSource.query(
+      `INSERT INTO login_events (user_id, kind, app_key, result, error_code, ip, user_agent, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        event.userId ?? null,
+        event.kind,
+        event.appKey ?? null,
+        event.result,
+        event.errorCode ?? null,
+        event.ip ?? null,
+        event.userAgent ?? null,
+        event.detail ? JSON.stringify(event.detail) : null,
+      ],
+    );
   }
 }
