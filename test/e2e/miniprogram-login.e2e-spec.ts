@@ -1,3 +1,4 @@
+import { stableId } from '../../src/sandbox/sandbox-world';
 import { DataSource } from 'typeorm';
 import { loginAs, MINIPROGRAM, persona, startTestApp, TestApp, upstreamCalls, wxLogin } from '../support/test-app';
 
@@ -23,6 +24,12 @@ describe('Mini Program login (real app, real PostgreSQL, sandbox over HTTP)', ()
       [MINIPROGRAM.appid, openid],
     )) as Array<{ identities: number; users: number }>;
     return rows[0];
+  }
+
+  /** A login that failed left nothing behind: no identity, so no user and no session either. */
+  async function expectNothingWritten(user: string): Promise<void> {
+    const openid = stableId('o', `${MINIPROGRAM.appid}:${user}`);
+    expect(await rowsFor(openid)).toEqual({ identities: 0, users: 0 });
   }
 
   it('creates a user on the first login and finds the same one on the next', async () => {
@@ -86,13 +93,15 @@ describe('Mini Program login (real app, real PostgreSQL, sandbox over HTTP)', ()
     expect((await upstreamCalls(t, JSCODE2SESSION)) - before).toBe(3);
   });
 
-  it('gives up after bounded retries with wechat_unavailable', async () => {
-    const code = await wxLogin(t, persona());
+  it('gives up after bounded retries with wechat_unavailable, leaving nothing half-written', async () => {
+    const user = persona();
+    const code = await wxLogin(t, user);
     await t.http.post('/sandbox/faults').send({ path: JSCODE2SESSION, errcode: -1, times: 10 }).expect(204);
     const before = await upstreamCalls(t, JSCODE2SESSION);
     const response = await t.http.post(LOGIN).send({ code }).expect(503);
     expect(response.body.error).toBe('wechat_unavailable');
     expect((await upstreamCalls(t, JSCODE2SESSION)) - before).toBe(3);
+    await expectNothingWritten(user);
   });
 
   it('answers wechat_unavailable when WeChat does not answer in time, without retrying the spent code', async () => {
@@ -108,11 +117,13 @@ describe('Mini Program login (real app, real PostgreSQL, sandbox over HTTP)', ()
     ['an HTML error page', { httpStatus: 502, body: '<html><body>502 Bad Gateway</body></html>', times: 5 }],
     ['malformed JSON', { httpStatus: 200, body: '{"openid": ', times: 1 }],
     ['a JSON answer without openid', { httpStatus: 200, body: '{"hello":"world"}', times: 1 }],
-  ])('answers wechat_unavailable when WeChat sends %s', async (_label, fault) => {
-    const code = await wxLogin(t, persona());
+  ])('answers wechat_unavailable when WeChat sends %s, leaving nothing half-written', async (_label, fault) => {
+    const user = persona();
+    const code = await wxLogin(t, user);
     await t.http.post('/sandbox/faults').send({ path: JSCODE2SESSION, ...fault }).expect(204);
     const response = await t.http.post(LOGIN).send({ code }).expect(503);
     expect(response.body).toEqual({ statusCode: 503, error: 'wechat_unavailable', message: expect.any(String) });
+    await expectNothingWritten(user);
   });
 
   it.each([
