@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { loginAs, MINIPROGRAM, startTestApp, TestApp, TokenPairBody } from '../support/test-app';
+import { loginAs, MINIPROGRAM, startTestApp, TestApp, TokenPairBody, unknownCode } from '../support/test-app';
 
 /**
  * Table-driven: malformed requests against every public endpoint. Every case
@@ -82,7 +81,7 @@ function headerCases(method: Case['method'], path: string): Case[] {
 }
 
 // Well-formed but unknown to WeChat, and unique to this run: codes are remembered across instances and runs.
-const UNKNOWN_CODE = `Bad${randomUUID().replace(/-/g, '')}`;
+const UNKNOWN_CODE = unknownCode();
 
 let signedIn: TokenPairBody;
 let admin: TokenPairBody;

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { CodeExchangeService, codeHash } from '../../src/wechat/code-exchange/code-exchange.service';
 import { OFFICIAL_ACCOUNT, oauthJourney, onApp, redeemTicket } from '../support/oauth';
 import { AppProcess, spawnApp } from '../support/processes';
-import { MINIPROGRAM, persona, startTestApp, TestApp, upstreamCalls, wxLogin } from '../support/test-app';
+import { MINIPROGRAM, persona, startTestApp, TestApp, unknownCode, upstreamCalls, wxLogin } from '../support/test-app';
 
 const LOGIN = '/auth/wechat/miniprogram/login';
 const JSCODE2SESSION = '/sns/jscode2session';
@@ -115,7 +115,7 @@ describe('idempotent code exchange', () => {
   });
 
   it('gives every copy of a code WeChat refused the same refusal, after one call', async () => {
-    const code = 'C0deWeChatNeverIssued0000000000';
+    const code = unknownCode();
     const before = await upstreamCalls(t, JSCODE2SESSION);
     const responses = await Promise.all(Array.from({ length: 5 }, () => t.http.post(LOGIN).send({ code })));
     expect(responses.map((response) => response.body.error)).toEqual(Array(5).fill('wechat_code_invalid'));

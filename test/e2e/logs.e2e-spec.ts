@@ -1,6 +1,6 @@
 import { DEMO_APPS } from '../../src/config/demo-apps';
 import { spawnApp } from '../support/processes';
-import { TEST_JWT_SECRET } from '../support/test-app';
+import { TEST_JWT_SECRET, unknownCode } from '../support/test-app';
 
 const MINIPROGRAM = DEMO_APPS.find((app) => app.type === 'miniprogram')!;
 
@@ -17,7 +17,7 @@ describe('logs', () => {
       const pair = (await (await post(`${app.url}/auth/wechat/miniprogram/login`, { code })).json()) as { accessToken: string; refreshToken: string };
       await fetch(`${app.url}/greetings`, { headers: { authorization: `Bearer ${pair.accessToken}`, 'x-request-id': 'trace-me-42' } });
       await post(`${app.url}/auth/refresh`, { refreshToken: pair.refreshToken });
-      await post(`${app.url}/auth/wechat/miniprogram/login`, { code: 'NeverIssuedByWeChat000' });
+      await post(`${app.url}/auth/wechat/miniprogram/login`, { code: unknownCode() });
       secrets = [pair.accessToken, pair.refreshToken, code, MINIPROGRAM.secret, TEST_JWT_SECRET];
     } finally {
       await app.stop();

@@ -1,6 +1,6 @@
 import { stableId } from '../../src/sandbox/sandbox-world';
 import { DataSource } from 'typeorm';
-import { loginAs, MINIPROGRAM, persona, startTestApp, TestApp, upstreamCalls, wxLogin } from '../support/test-app';
+import { loginAs, MINIPROGRAM, persona, startTestApp, TestApp, unknownCode, upstreamCalls, wxLogin } from '../support/test-app';
 
 const LOGIN = '/auth/wechat/miniprogram/login';
 const JSCODE2SESSION = '/sns/jscode2session';
@@ -56,7 +56,7 @@ describe('Mini Program login (real app, real PostgreSQL, sandbox over HTTP)', ()
   });
 
   it('refuses a code WeChat does not know with wechat_code_invalid', async () => {
-    const response = await t.http.post(LOGIN).send({ code: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }).expect(401);
+    const response = await t.http.post(LOGIN).send({ code: unknownCode() }).expect(401);
     expect(response.body).toEqual({ statusCode: 401, error: 'wechat_code_invalid', message: expect.any(String) });
   });
 

@@ -1,4 +1,4 @@
-import { loginAs, persona, startTestApp, TestApp, wxLogin } from '../support/test-app';
+import { loginAs, persona, startTestApp, TestApp, unknownCode, wxLogin } from '../support/test-app';
 import { TcpProxy } from '../support/tcp-proxy';
 
 describe('operations', () => {
@@ -76,7 +76,7 @@ describe('operations when WeChat cannot be reached', () => {
   it('reports WeChat down without failing the health check, and answers logins wechat_unavailable', async () => {
     const health = await t.http.get('/health').expect(200);
     expect(health.body).toEqual({ status: 'ok', db: 'up', wechat: 'down' });
-    const login = await t.http.post('/auth/wechat/miniprogram/login').send({ code: `Unreachable${Date.now()}` }).expect(503);
+    const login = await t.http.post('/auth/wechat/miniprogram/login').send({ code: unknownCode() }).expect(503);
     expect(login.body.error).toBe('wechat_unavailable');
   });
 });

@@ -67,6 +67,8 @@ describe('throttling of the ticket and OAuth callback routes', () => {
   beforeAll(async () => {
     t = await startTestApp({ THROTTLE_PER_IP_PER_MINUTE: '1000', THROTTLE_PER_CREDENTIAL_PER_MINUTE: '2' });
   });
+  // Counters are shared by every instance on the database, other test files' apps included.
+  beforeEach(() => t.app.get(DataSource).query('DELETE FROM rate_limits'));
   afterAll(() => t.close());
 
   it('limits attempts with one ticket', async () => {

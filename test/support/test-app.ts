@@ -38,6 +38,14 @@ export async function startTestApp(env: Record<string, string> = {}, extraModule
   return { app, config, url, http: request(url), close: () => app.close() };
 }
 
+/**
+ * A well-formed code WeChat never issued, new on every call: codes are
+ * remembered in the database for their five-minute life, across runs.
+ */
+export function unknownCode(): string {
+  return `Unknown${randomUUID().replace(/-/g, '')}`;
+}
+
 /** A WeChat user nobody else in the test run uses. */
 export function persona(label = 'p'): string {
   return `${label}-${randomUUID()}`;
