@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { loadAppConfig } from '../../src/config/app-config';
 import { startStandaloneSandbox } from '../../src/sandbox/standalone';
 import { freePort } from '../support/global-setup';
+import type { LoadReport } from '../support/load/mixed-load';
 import { AppProcess, spawnApp } from '../support/processes';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 30);
@@ -43,17 +44,7 @@ describe('many instances under a mixed load', () => {
       ['-r', 'ts-node/register/transpile-only', script, sandbox.url, String(SECONDS), '12', ...instances.map((instance) => instance.url)],
       { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' } },
     );
-    const report = JSON.parse(stdout) as {
-      requests: number;
-      byStatus: Record<string, number>;
-      serverErrors: unknown[];
-      personasWithTwoUsers: string[];
-      personas: Record<string, string>;
-      refreshes: number;
-      inconsistentRefreshes: string[];
-      logouts: number;
-      failedLogins: string[];
-    };
+    const report = JSON.parse(stdout) as LoadReport;
 
     expect(report.serverErrors).toEqual([]);
     expect(report.failedLogins).toEqual([]);

@@ -213,7 +213,7 @@ export class WechatApiClient {
     if (errcode === WECHAT_BUSY) throw new RetryableFailure('errcode -1 (busy)');
     const error = wechatError(errcode);
     if (error.code === 'wechat_misconfigured') {
-      this.logger.error(`WeChat refused our credentials for app ${app.key} (${app.appid}) on ${call.path}: errcode ${errcode}. Check its appid, secret and IP whitelist.`);
+      this.logger.error(`WeChat refused our credentials for app ${app.key} (${app.appid}) on ${call.path}: errcode ${errcode}. Check its appid, its AppSecret and the IP whitelist.`);
     } else {
       this.logger.log(`WeChat ${call.path} for ${app.appid} answered errcode ${errcode}`);
     }

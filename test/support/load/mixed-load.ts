@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-interface Report {
+export interface LoadReport {
   requests: number;
   byStatus: Record<string, number>;
   serverErrors: Array<{ path: string; status: number; body: string }>;
@@ -26,7 +26,7 @@ interface Report {
 const [sandboxUrl, secondsText, usersText, ...instances] = process.argv.slice(2);
 const deadline = Date.now() + Number(secondsText) * 1000;
 const MINIPROGRAM_APPID = 'wxd000000000000001';
-const report: Report = { requests: 0, byStatus: {}, serverErrors: [], personasWithTwoUsers: [], personas: {}, refreshes: 0, inconsistentRefreshes: [], logouts: 0, failedLogins: [] };
+const report: LoadReport = { requests: 0, byStatus: {}, serverErrors: [], personasWithTwoUsers: [], personas: {}, refreshes: 0, inconsistentRefreshes: [], logouts: 0, failedLogins: [] };
 let next = 0;
 
 async function call(
