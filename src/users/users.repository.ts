@@ -8,9 +8,6 @@ import { WechatIdentity } from './entities/wechat-identity.entity';
 export class UsersRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  findById(id: string): Promise<User | null> {
-    return this.dataSource.manager.findOne(User, { where: { id } });
-  }
 
   findWithIdentities(id: string): Promise<User | null> {
     return this.dataSource.manager.findOne(User, {

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { postJson } from '../support/http';
 import { DEMO_APPS } from '../../src/config/demo-apps';
 import { BenchChild } from './bench-child';
 
@@ -11,10 +12,7 @@ export interface LoginFigures {
 
 const MINIPROGRAM = DEMO_APPS.find((app) => app.type === 'miniprogram')!;
 
-async function post(url: string, body: object): Promise<Record<string, unknown>> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return (await response.json()) as Record<string, unknown>;
-}
+const post = async (url: string, body: object) => (await postJson(url, body)).body;
 
 /** One fresh wx.login code per persona, fetched from the sandbox 50 at a time. */
 export async function loginCodes(sandboxUrl: string, personas: string[]): Promise<string[]> {

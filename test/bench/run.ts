@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { postJson } from '../support/http';
 import { BenchChild, startChild } from './bench-child';
 import { startBenchDatabase } from './bench-database';
 import { benchAdminListing } from './admin-listing.bench';
@@ -32,9 +33,7 @@ function printJwtVerify(): void {
 
 async function printGuards(app: BenchChild, sandboxUrl: string): Promise<void> {
   const [code] = await loginCodes(sandboxUrl, [`bench-guard-${randomUUID()}`]);
-  const pair = (await (
-    await fetch(`${app.url}/auth/wechat/miniprogram/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) })
-  ).json()) as { accessToken: string };
+  const { body: pair } = await postJson(`${app.url}/auth/wechat/miniprogram/login`, { code });
   const guards = await benchGuards(app, pair.accessToken, ROUNDS, SECONDS);
   const row = (label: string, figures: RouteFigures, note: string) =>
     `  ${label.padEnd(38)}${pad(figures.requestsPerSecond)} req/s  ratio ${ratio(figures.requestsPerSecond, guards.unguarded.requestsPerSecond)}` +

@@ -1,3 +1,4 @@
+import { postJson } from '../support/http';
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,10 +33,7 @@ describe('the admin command on the embedded database', () => {
     const app = await spawnApp(env, 60_000);
     let userId: string;
     try {
-      const post = (path: string, body: object) =>
-        fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
-          (response) => response.json() as Promise<Record<string, any>>,
-        );
+      const post = async (path: string, body: object) => (await postJson(`${app.url}${path}`, body)).body;
       const { code } = await post('/sandbox/wx.login', { appid: 'wxd000000000000001', user: 'cli-persona' });
       const pair = await post('/auth/wechat/miniprogram/login', { code });
       userId = pair.user.id as string;

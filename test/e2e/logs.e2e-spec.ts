@@ -1,11 +1,9 @@
+import { postJson } from '../support/http';
 import { DEMO_APPS } from '../../src/config/demo-apps';
 import { spawnApp } from '../support/processes';
 import { TEST_JWT_SECRET, unknownCode } from '../support/test-app';
 
 const MINIPROGRAM = DEMO_APPS.find((app) => app.type === 'miniprogram')!;
-
-const post = (url: string, body: object, headers: Record<string, string> = {}) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
 /** What operators read: structured JSON lines, one request id each, no secret in any of them. */
 describe('logs', () => {
@@ -13,11 +11,11 @@ describe('logs', () => {
     const app = await spawnApp({ LOG_LEVEL: 'info' });
     let secrets: string[];
     try {
-      const { code } = (await (await post(`${app.url}/sandbox/wx.login`, { appid: MINIPROGRAM.appid, user: 'logged' })).json()) as { code: string };
-      const pair = (await (await post(`${app.url}/auth/wechat/miniprogram/login`, { code })).json()) as { accessToken: string; refreshToken: string };
+      const { code } = (await postJson(`${app.url}/sandbox/wx.login`, { appid: MINIPROGRAM.appid, user: 'logged' })).body;
+      const { body: pair } = await postJson(`${app.url}/auth/wechat/miniprogram/login`, { code });
       await fetch(`${app.url}/greetings`, { headers: { authorization: `Bearer ${pair.accessToken}`, 'x-request-id': 'trace-me-42' } });
-      await post(`${app.url}/auth/refresh`, { refreshToken: pair.refreshToken });
-      await post(`${app.url}/auth/wechat/miniprogram/login`, { code: unknownCode() });
+      await postJson(`${app.url}/auth/refresh`, { refreshToken: pair.refreshToken });
+      await postJson(`${app.url}/auth/wechat/miniprogram/login`, { code: unknownCode() });
       secrets = [pair.accessToken, pair.refreshToken, code, MINIPROGRAM.secret, TEST_JWT_SECRET];
     } finally {
       await app.stop();

@@ -1,3 +1,4 @@
+import { postJson } from '../support/http';
 import { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -11,12 +12,6 @@ import { MINIPROGRAM, persona } from '../support/test-app';
 const INSTANCES = 3;
 const REQUESTS = 300;
 const USERS = 10;
-
-async function post(url: string, body: object, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
 
 /**
  * Three separate app processes on one PostgreSQL, one WeChat (the sandbox on
@@ -40,8 +35,8 @@ describe('phone numbers from three instances sharing one app access_token', () =
     await db.query('DELETE FROM wechat_app_tokens WHERE appid = $1', [MINIPROGRAM.appid]);
     accessTokens = await Promise.all(
       users.map(async (user, i) => {
-        const { body } = await post(`${sandbox.url}/wx.login`, { appid: MINIPROGRAM.appid, user });
-        const login = await post(`${apps[i % INSTANCES].url}/auth/wechat/miniprogram/login`, { code: body.code });
+        const { body } = await postJson(`${sandbox.url}/wx.login`, { appid: MINIPROGRAM.appid, user });
+        const login = await postJson(`${apps[i % INSTANCES].url}/auth/wechat/miniprogram/login`, { code: body.code });
         expect(login.status).toBe(200);
         return login.body.accessToken as string;
       }),
@@ -57,10 +52,10 @@ describe('phone numbers from three instances sharing one app access_token', () =
   /** REQUESTS phone bindings at once, spread over the instances and users; the statuses they got. */
   async function burst(): Promise<number[]> {
     const codes = await Promise.all(
-      Array.from({ length: REQUESTS }, async (_, i) => (await post(`${sandbox.url}/phone-code`, { appid: MINIPROGRAM.appid, user: users[i % USERS] })).body.code as string),
+      Array.from({ length: REQUESTS }, async (_, i) => (await postJson(`${sandbox.url}/phone-code`, { appid: MINIPROGRAM.appid, user: users[i % USERS] })).body.code as string),
     );
     const responses = await Promise.all(
-      codes.map((code, i) => post(`${apps[i % INSTANCES].url}${PHONE}`, { code }, { authorization: `Bearer ${accessTokens[i % USERS]}` })),
+      codes.map((code, i) => postJson(`${apps[i % INSTANCES].url}${PHONE}`, { code }, { authorization: `Bearer ${accessTokens[i % USERS]}` })),
     );
     const failures = responses.filter((response) => response.status !== 200);
     if (failures.length > 0) console.error(`first failure: ${JSON.stringify(failures[0])}`);

@@ -1,14 +1,12 @@
+import { JsonAnswer, postJson } from '../support/http';
 import { rmSync } from 'node:fs';
 import { freePort } from '../support/global-setup';
 import { spawnApp } from '../support/processes';
 
 /** A Mini Program login of `user` against a running app, with fetch alone. */
-async function loginOverHttp(url: string, user: string): Promise<{ status: number; body: { user: { id: string; isNew: boolean } } }> {
-  const post = (path: string, body: object) =>
-    fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const { code } = (await (await post('/sandbox/wx.login', { appid: 'wxd000000000000001', user })).json()) as { code: string };
-  const login = await post('/auth/wechat/miniprogram/login', { code });
-  return { status: login.status, body: (await login.json()) as { user: { id: string; isNew: boolean } } };
+async function loginOverHttp(url: string, user: string): Promise<JsonAnswer> {
+  const { body } = await postJson(`${url}/sandbox/wx.login`, { appid: 'wxd000000000000001', user });
+  return postJson(`${url}/auth/wechat/miniprogram/login`, { code: body.code });
 }
 
 const DATA_DIR = `.data/test-start-up-${process.pid}`;
