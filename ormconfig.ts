@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from './src/database/data-source-options';
+import { dataSourceOptions } from './src/app/database/data-source-options';
 
 /**
- * For the TypeORM CLI (`npm run typeorm -- migration:generate src/database/migrations/Name`).
+ * For the TypeORM CLI (`npm run typeorm -- migration:generate src/wechat-auth/migrations/Name`).
  * Points at DATABASE_URL, or at the embedded PostgreSQL that `npm start` runs.
  */
 export default new DataSource(

@@ -3,9 +3,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Public } from '../auth/decorators/public.decorator';
-import { AppError } from '../common/errors/app-error';
-import { AppConfig } from '../config/app-config';
+import { Public } from '../wechat-auth/tokens/decorators/public.decorator';
+import { AppError } from '../wechat-auth/core/errors/app-error';
+import { AppConfig } from '../app/config/app-config';
 
 const PAGE_DIR = join(__dirname, 'page');
 const ASSETS = {

@@ -1,11 +1,11 @@
 import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { AuthUser } from '../auth/auth-user';
-import { CurrentUser } from '../auth/decorators/current-user.decorator';
-import { Roles } from '../auth/decorators/roles.decorator';
-import { AppError } from '../common/errors/app-error';
-import { clientInfo } from '../wechat/client-info';
+import { AuthUser } from '../wechat-auth/tokens/auth-user';
+import { CurrentUser } from '../wechat-auth/tokens/decorators/current-user.decorator';
+import { Roles } from '../wechat-auth/tokens/decorators/roles.decorator';
+import { AppError } from '../wechat-auth/core/errors/app-error';
+import { clientInfo } from '../wechat-auth/core/client-info';
 import { ListUsersQuery } from './admin-users.dto';
 import { AdminAction, AdminUsersService } from './admin-users.service';
 import { AdminUserDetail, AdminUserPage, AdminUserView } from './admin-users.view';

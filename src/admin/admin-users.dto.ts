@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { APP_KEY_PATTERN } from '../wechat/miniprogram/miniprogram-login.dto';
+import { APP_KEY_PATTERN } from '../wechat-auth/wechat/miniprogram/miniprogram-login.dto';
 
 export const MAX_PAGE_SIZE = 100;
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, MoreThan } from 'typeorm';
-import { LoginEvent } from '../auth/login-events/login-event.entity';
-import { Session } from '../auth/sessions/session.entity';
-import { User, UserStatus } from '../users/entities/user.entity';
+import { LoginEvent } from '../wechat-auth/login/login-events/login-event.entity';
+import { Session } from '../wechat-auth/sessions/session.entity';
+import { User, UserStatus } from '../wechat-auth/users/entities/user.entity';
 
 export interface UserListFilter {
   /** Matches the id, part of the nickname, an openid, a unionid or the phone number. */

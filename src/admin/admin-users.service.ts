@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { AuthUser } from '../auth/auth-user';
-import { LoginEventsRepository } from '../auth/login-events/login-events.repository';
-import { ClientInfo, SessionService } from '../auth/sessions/session.service';
-import { UserStatusService } from '../auth/user-status/user-status.service';
-import { AppError } from '../common/errors/app-error';
-import { User } from '../users/entities/user.entity';
-import { UsersRepository } from '../users/users.repository';
+import { AuthUser } from '../wechat-auth/tokens/auth-user';
+import { LoginEventsRepository } from '../wechat-auth/login/login-events/login-events.repository';
+import { ClientInfo, SessionService } from '../wechat-auth/sessions/session.service';
+import { UserStatusService } from '../wechat-auth/sessions/user-status.service';
+import { AppError } from '../wechat-auth/core/errors/app-error';
+import { User } from '../wechat-auth/users/entities/user.entity';
+import { UsersRepository } from '../wechat-auth/users/users.repository';
 import { ListUsersQuery } from './admin-users.dto';
 import { AdminUsersRepository } from './admin-users.repository';
 import {

@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { LoginEvent } from '../auth/login-events/login-event.entity';
-import { Session } from '../auth/sessions/session.entity';
-import { User } from '../users/entities/user.entity';
-import { IdentityView, toIdentityView } from '../users/user.view';
+import { LoginEvent } from '../wechat-auth/login/login-events/login-event.entity';
+import { Session } from '../wechat-auth/sessions/session.entity';
+import { User } from '../wechat-auth/users/entities/user.entity';
+import { IdentityView, toIdentityView } from '../wechat-auth/users/user.view';
 
 /** A user as the admin list shows it: the phone masked, never a session_key or a token. */
 export class AdminUserView {

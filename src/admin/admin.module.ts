@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
-import { UsersModule } from '../users/users.module';
+import { AuthModule } from '../wechat-auth/auth.module';
+import { UsersModule } from '../wechat-auth/users/users.module';
 import { AdminPageController } from './admin-page.controller';
 import { AdminUsersController } from './admin-users.controller';
 import { AdminUsersRepository } from './admin-users.repository';

@@ -1,9 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { AuthUser } from '../auth/auth-user';
-import { CurrentUser } from '../auth/decorators/current-user.decorator';
-import { Public } from '../auth/decorators/public.decorator';
-import { Roles } from '../auth/decorators/roles.decorator';
+import { AuthUser } from '../wechat-auth/tokens/auth-user';
+import { CurrentUser } from '../wechat-auth/tokens/decorators/current-user.decorator';
+import { Public } from '../wechat-auth/tokens/decorators/public.decorator';
+import { Roles } from '../wechat-auth/tokens/decorators/roles.decorator';
 
 class Greeting {
   @ApiProperty() message: string;

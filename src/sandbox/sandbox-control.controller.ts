@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '../auth/decorators/public.decorator';
-import { AppError } from '../common/errors/app-error';
+import { Public } from '../wechat-auth/tokens/decorators/public.decorator';
+import { AppError } from '../wechat-auth/core/errors/app-error';
 import { ClockDto, CodeView, FaultDto, SandboxAppView, WxLoginDto } from './sandbox.dto';
 import { SandboxFaults } from './sandbox-faults';
 import { SandboxWorld } from './sandbox-world';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { WechatApp } from '../config/wechat-app';
+import { WechatApp } from '../wechat-auth/wechat/apps/wechat-app';
 import { CODE_LIFETIME_MS, SandboxWorld, stableId, WechatAnswer } from './sandbox-world';
 
 const ACCESS_TOKEN_TTL_MS = 7200 * 1000;

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../auth/decorators/public.decorator';
-import { AppConfig } from '../config/app-config';
-import { WechatAppType } from '../config/wechat-app';
+import { Public } from '../wechat-auth/tokens/decorators/public.decorator';
+import { AppConfig } from '../app/config/app-config';
+import { WechatAppType } from '../wechat-auth/wechat/apps/wechat-app';
 import { SandboxOAuthWorld } from './sandbox-oauth-world';
 import { PersonaDto } from './sandbox-oauth.dto';
 import { SandboxResponder } from './sandbox-responder';

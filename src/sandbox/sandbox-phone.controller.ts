@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../auth/decorators/public.decorator';
-import { AppError } from '../common/errors/app-error';
+import { Public } from '../wechat-auth/tokens/decorators/public.decorator';
+import { AppError } from '../wechat-auth/core/errors/app-error';
 import { SandboxAppTokens } from './sandbox-app-tokens';
 import { EncryptedDataDto, PhoneCodeDto, SealedUserDataView } from './sandbox-miniprogram-data.dto';
 import { SandboxPhones } from './sandbox-phones';

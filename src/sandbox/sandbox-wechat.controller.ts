@@ -1,7 +1,7 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../auth/decorators/public.decorator';
+import { Public } from '../wechat-auth/tokens/decorators/public.decorator';
 import { SandboxResponder } from './sandbox-responder';
 import { SandboxWorld, wechatErrorAnswer } from './sandbox-world';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
-import { AppConfig } from '../config/app-config';
-import { WechatApp } from '../config/wechat-app';
+import { AppConfig } from '../app/config/app-config';
+import { WechatApp } from '../wechat-auth/wechat/apps/wechat-app';
 
 /** Codes WeChat issues live 5 minutes and work once. */
 export const CODE_LIFETIME_MS = 5 * 60 * 1000;

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
+import { AppConfig } from '../app/config/app-config';
 import { SandboxAppTokenController } from './sandbox-app-token.controller';
 import { SandboxAppTokens } from './sandbox-app-tokens';
 import { SandboxControlController } from './sandbox-control.controller';

@@ -1,9 +1,9 @@
 import { INestApplication, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { configureHttp } from '../app.factory';
-import { AppConfig, loadAppConfig } from '../config/app-config';
-import { ConfigModule } from '../config/config.module';
+import { configureHttp } from '../app/app.factory';
+import { AppConfig, loadAppConfig } from '../app/config/app-config';
+import { ConfigModule } from '../app/config/config.module';
 import { SandboxModule } from './sandbox.module';
 
 /**

@@ -1,8 +1,8 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AdminUsersRepository, UserListFilter } from '../../src/admin/admin-users.repository';
-import { dataSourceOptions } from '../../src/database/data-source-options';
-import { runMigrations } from '../../src/database/run-migrations';
+import { dataSourceOptions } from '../../src/app/database/data-source-options';
+import { runMigrations } from '../../src/app/database/run-migrations';
 
 const USERS = 100_000;
 const RUNS = 9;

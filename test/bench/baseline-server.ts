@@ -2,7 +2,7 @@ import { createCipheriv, createHash, createSecretKey, randomBytes } from 'node:c
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import * as jwt from 'jsonwebtoken';
 import { Pool, PoolClient } from 'pg';
-import { DEMO_APPS } from '../../src/config/demo-apps';
+import { DEMO_APPS } from '../../src/sandbox/demo-apps';
 import { freePort } from '../support/global-setup';
 import { BENCH_JWT_SECRET } from './bench-settings';
 import { reportToParent } from './child-stats';

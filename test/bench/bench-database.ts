@@ -1,6 +1,6 @@
 import { freePort } from '../support/global-setup';
-import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
-import { runMigrations } from '../../src/database/run-migrations';
+import { startEmbeddedPostgres } from '../../src/app/database/embedded-postgres';
+import { runMigrations } from '../../src/app/database/run-migrations';
 
 /** DATABASE_URL when set, otherwise a throw-away embedded PostgreSQL; migrated. */
 export async function startBenchDatabase(): Promise<{ url: string; stop(): Promise<void> }> {

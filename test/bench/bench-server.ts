@@ -1,5 +1,5 @@
-import { loadAppConfig } from '../../src/config/app-config';
-import { createApp } from '../../src/app.factory';
+import { loadAppConfig } from '../../src/app/config/app-config';
+import { createApp } from '../../src/app/app.factory';
 import { freePort } from '../support/global-setup';
 import { reportToParent } from './child-stats';
 import { BENCH_JWT_SECRET } from './bench-settings';

@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import { postJson } from '../support/http';
-import { DEMO_APPS } from '../../src/config/demo-apps';
+import { DEMO_APPS } from '../../src/sandbox/demo-apps';
 import { BenchChild } from './bench-child';
 
 export interface LoginFigures {

@@ -1,8 +1,8 @@
 import { Controller, Get, Injectable, Module, UseGuards } from '@nestjs/common';
 import { AuthGuard, PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { Public } from '../../src/auth/decorators/public.decorator';
-import { AppConfig } from '../../src/config/app-config';
+import { Public } from '../../src/wechat-auth/tokens/decorators/public.decorator';
+import { AppConfig } from '../../src/app/config/app-config';
 
 /** The usual way to guard a Nest route: passport-jwt with the secret as a string, as most tutorials write it. */
 @Injectable()

@@ -1,4 +1,4 @@
-import { loadAppConfig } from '../../src/config/app-config';
+import { loadAppConfig } from '../../src/app/config/app-config';
 import { startStandaloneSandbox } from '../../src/sandbox/standalone';
 import { reportToParent } from './child-stats';
 

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
-import { DataCipher } from '../../src/common/crypto/data-cipher';
-import { AppAccessTokens } from '../../src/wechat/access-token/app-access-tokens.service';
+import { DataCipher } from '../../src/wechat-auth/core/crypto/data-cipher';
+import { AppAccessTokens } from '../../src/wechat-auth/wechat/access-token/app-access-tokens.service';
 import { ageAppToken, bearer, callsDuring, invalidateAppToken, phoneCode, PHONE, STABLE_TOKEN, storedAppToken } from '../support/miniprogram-data';
 import { loginAs, MINIPROGRAM, persona, startTestApp, TestApp, TokenPairBody, upstreamCalls } from '../support/test-app';
 

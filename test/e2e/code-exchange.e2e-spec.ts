@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { CodeExchangeService, codeHash } from '../../src/wechat/code-exchange/code-exchange.service';
+import { CodeExchangeService, codeHash } from '../../src/wechat-auth/wechat/code-exchange/code-exchange.service';
 import { OFFICIAL_ACCOUNT, oauthJourney, onApp, redeemTicket } from '../support/oauth';
 import { AppProcess, spawnApp } from '../support/processes';
 import { MINIPROGRAM, persona, startTestApp, TestApp, unknownCode, upstreamCalls, wxLogin } from '../support/test-app';

@@ -1,5 +1,5 @@
 import { postJson } from '../support/http';
-import { DEMO_APPS } from '../../src/config/demo-apps';
+import { DEMO_APPS } from '../../src/sandbox/demo-apps';
 import { spawnApp } from '../support/processes';
 import { TEST_JWT_SECRET, unknownCode } from '../support/test-app';
 

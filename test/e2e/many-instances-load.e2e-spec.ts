@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
-import { loadAppConfig } from '../../src/config/app-config';
+import { loadAppConfig } from '../../src/app/config/app-config';
 import { startStandaloneSandbox } from '../../src/sandbox/standalone';
 import { freePort } from '../support/global-setup';
 import type { LoadReport } from '../support/load/mixed-load';

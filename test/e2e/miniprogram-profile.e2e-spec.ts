@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { SessionKeyRepository } from '../../src/users/session-key.repository';
+import { SessionKeyRepository } from '../../src/wechat-auth/users/session-key.repository';
 import { SandboxWorld } from '../../src/sandbox/sandbox-world';
 import { bearer, PROFILE, sealUserData } from '../support/miniprogram-data';
 import { loginAs, MINIPROGRAM, persona, startTestApp, TestApp, TokenPairBody, wxLogin } from '../support/test-app';

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { stableId } from '../../src/sandbox/sandbox-world';
-import { OAuthStateSigner } from '../../src/wechat/oauth/oauth-state';
+import { OAuthStateSigner } from '../../src/wechat-auth/wechat/oauth/oauth-state';
 import { OFFICIAL_ACCOUNT, oauthJourney, oauthLogin, onApp, redeemTicket, setPersona, WEBSITE } from '../support/oauth';
 import { persona, startTestApp, TestApp } from '../support/test-app';
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { INestApplication } from '@nestjs/common';
-import { loadAppConfig } from '../../src/config/app-config';
+import { loadAppConfig } from '../../src/app/config/app-config';
 import { MINIPROGRAM } from '../support/test-app';
 import { AppProcess, spawnApp } from '../support/processes';
 import { startStandaloneSandbox } from '../../src/sandbox/standalone';

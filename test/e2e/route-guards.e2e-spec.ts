@@ -1,8 +1,8 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer, Reflector } from '@nestjs/core';
-import { IS_PUBLIC } from '../../src/auth/decorators/public.decorator';
-import { REQUIRED_ROLES } from '../../src/auth/decorators/roles.decorator';
+import { IS_PUBLIC } from '../../src/wechat-auth/tokens/decorators/public.decorator';
+import { REQUIRED_ROLES } from '../../src/wechat-auth/tokens/decorators/roles.decorator';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**

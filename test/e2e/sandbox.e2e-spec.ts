@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { INestApplication } from '@nestjs/common';
-import { loadAppConfig } from '../../src/config/app-config';
-import { DEMO_APPS } from '../../src/config/demo-apps';
+import { loadAppConfig } from '../../src/app/config/app-config';
+import { DEMO_APPS } from '../../src/sandbox/demo-apps';
 import { startStandaloneSandbox } from '../../src/sandbox/standalone';
 import { persona } from '../support/test-app';
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Module, Query } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { Public } from '../../src/auth/decorators/public.decorator';
+import { Public } from '../../src/wechat-auth/tokens/decorators/public.decorator';
 import { SandboxWorld } from '../../src/sandbox/sandbox-world';
 import { takeLeaks } from '../support/secret-guard';
 import { MINIPROGRAM, persona, startTestApp, TestApp, wxLogin } from '../support/test-app';

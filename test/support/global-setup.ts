@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
-import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
-import { runMigrations } from '../../src/database/run-migrations';
+import { startEmbeddedPostgres } from '../../src/app/database/embedded-postgres';
+import { runMigrations } from '../../src/app/database/run-migrations';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

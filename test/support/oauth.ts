@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { DEMO_APPS } from '../../src/config/demo-apps';
+import { DEMO_APPS } from '../../src/sandbox/demo-apps';
 import { PersonaDto } from '../../src/sandbox/sandbox-oauth.dto';
 import { TestApp, TokenPairBody } from './test-app';
 

@@ -5,7 +5,7 @@ import { freePort } from './global-setup';
 import { TEST_JWT_SECRET } from './test-app';
 
 const ROOT = join(__dirname, '..', '..');
-const MAIN = join(ROOT, 'dist', 'main.js');
+const MAIN = join(ROOT, 'dist', 'app', 'main.js');
 
 function newestSourceMtime(dir: string): number {
   return readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
@@ -39,7 +39,7 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   throw new Error(`app did not become healthy in ${timeoutMs} ms:\n${output()}`);
 }
 
-/** Starts `node dist/main.js` as its own process, as production would, and waits until /health answers. */
+/** Starts `node dist/app/main.js` as its own process, as production would, and waits until /health answers. */
 export async function spawnApp(env: Record<string, string | undefined> = {}, timeoutMs = 30_000): Promise<AppProcess> {
   ensureBuilt();
   const port = env.PORT ? Number(env.PORT) : await freePort();

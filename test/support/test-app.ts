@@ -1,9 +1,9 @@
 import { INestApplication, Type } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { createApp } from '../../src/app.factory';
-import { AppConfig, loadAppConfig } from '../../src/config/app-config';
-import { DEMO_APPS } from '../../src/config/demo-apps';
+import { createApp } from '../../src/app/app.factory';
+import { AppConfig, loadAppConfig } from '../../src/app/config/app-config';
+import { DEMO_APPS } from '../../src/sandbox/demo-apps';
 import { freePort } from './global-setup';
 
 export const TEST_JWT_SECRET = 'test-secret-for-e2e-only-0123456789abcdef';

@@ -1,5 +1,5 @@
-import { loadAppConfig } from '../../src/config/app-config';
-import { AccessTokenService } from '../../src/auth/tokens/access-token.service';
+import { loadAppConfig } from '../../src/app/config/app-config';
+import { AccessTokenService } from '../../src/wechat-auth/tokens/access-token.service';
 
 const SECRET = 'unit-test-secret-unit-test-secret-0123456789';
 

@@ -1,4 +1,4 @@
-import { ConfigError, loadAppConfig } from '../../src/config/app-config';
+import { ConfigError, loadAppConfig } from '../../src/app/config/app-config';
 
 const REAL_SECRET = 'r8Kx2mQ9vLp4Wn7Zt1Yc6Hb3Jd5Fg0Se';
 const app = (fields: Record<string, unknown>) => ({ key: 'shop', type: 'miniprogram', appid: 'wx1234567890abcdef', secret: 'a'.repeat(32), ...fields });

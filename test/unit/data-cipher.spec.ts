@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { DataCipher } from '../../src/common/crypto/data-cipher';
-import { ConfigError, loadAppConfig } from '../../src/config/app-config';
+import { DataCipher } from '../../src/wechat-auth/core/crypto/data-cipher';
+import { ConfigError, loadAppConfig } from '../../src/app/config/app-config';
 
 const key = () => randomBytes(32).toString('base64');
 

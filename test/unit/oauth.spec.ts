@@ -1,7 +1,7 @@
-import { AppError } from '../../src/common/errors/app-error';
-import { loadAppConfig } from '../../src/config/app-config';
-import { DEMO_APPS } from '../../src/config/demo-apps';
-import { OAuthStateSigner, STATE_TTL_SECONDS } from '../../src/wechat/oauth/oauth-state';
+import { AppError } from '../../src/wechat-auth/core/errors/app-error';
+import { loadAppConfig } from '../../src/app/config/app-config';
+import { DEMO_APPS } from '../../src/sandbox/demo-apps';
+import { OAuthStateSigner, STATE_TTL_SECONDS } from '../../src/wechat-auth/wechat/oauth/oauth-state';
 
 const OFFICIAL_ACCOUNT = DEMO_APPS.find((app) => app.type === 'official_account')!;
 const WEBSITE = DEMO_APPS.find((app) => app.type === 'website')!;

@@ -1,6 +1,6 @@
-import { RevocationList } from '../../src/auth/revocation/revocation-list';
-import { loadAppConfig } from '../../src/config/app-config';
-import { parseRevocationEvent } from '../../src/auth/revocation/revocation-events';
+import { RevocationList } from '../../src/wechat-auth/tokens/revocation/revocation-list';
+import { loadAppConfig } from '../../src/app/config/app-config';
+import { parseRevocationEvent } from '../../src/wechat-auth/tokens/revocation/revocation-events';
 
 describe('RevocationList: disabled users', () => {
   const config = loadAppConfig({ NODE_ENV: 'test', ACCESS_TOKEN_TTL: '900' });

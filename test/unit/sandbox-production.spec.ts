@@ -1,4 +1,4 @@
-import { loadAppConfig } from '../../src/config/app-config';
+import { loadAppConfig } from '../../src/app/config/app-config';
 import { SandboxModule } from '../../src/sandbox/sandbox.module';
 
 describe('the sandbox in production', () => {

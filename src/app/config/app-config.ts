@@ -1,0 +1,179 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { DEMO_APPS } from '../../sandbox/demo-apps';
+import { Env, envSchema } from './env.schema';
+import { WechatApp } from '../../wechat-auth/wechat/apps/wechat-app';
+
+export interface SigningKey {
+  kid: string;
+  secret: string;
+}
+
+/** A key that encrypts data at rest (AES-256-GCM); its id is stored with every value it sealed. */
+export interface DataKey {
+  kid: string;
+  key: Buffer;
+}
+
+// Outside production only: lets a local run keep what it encrypted across restarts without any setup.
+const DEVELOPMENT_DATA_KEY: DataKey = { kid: 'dev', key: createHash('sha256').update('wechat-auth development data key').digest() };
+
+/** The validated, typed settings of the whole service. Built once at start-up from the environment. */
+export class AppConfig {
+  env!: Env['NODE_ENV'];
+  port!: number;
+  /** Whose X-Forwarded-For to believe for the client's address (Express `trust proxy`); false: nobody's. */
+  trustProxy!: boolean | number | string;
+  logLevel!: Env['LOG_LEVEL'];
+  database!: { url?: string; embeddedDir: string; embeddedPort: number };
+  auth!: {
+    issuer: string;
+    audience: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    signingKey: SigningKey;
+    /** Keys still accepted for verification (the signing key first), so keys can rotate. */
+    verificationKeys: SigningKey[];
+    /** True when no JWT_SECRET was given outside production and a random one was made for this run. */
+    secretGenerated: boolean;
+  };
+  dataEncryption!: {
+    /** The key that seals new values. */
+    current: DataKey;
+    /** Every key that may open a stored value (the current one first), so keys can rotate. */
+    keys: DataKey[];
+    /** True when no DATA_ENCRYPTION_KEY was given outside production and the development key is in use. */
+    defaulted: boolean;
+  };
+  wechat!: {
+    apps: WechatApp[];
+    apiBaseUrl: string;
+    openBaseUrl: string;
+    timeoutMs: number;
+    maxRetries: number;
+    /** How long copies of one code still get the first arrival's result (then they are wechat_code_used). */
+    codeExchangeWindowSeconds: number;
+  };
+  oauth!: {
+    /** Where browsers reach this service; OAuth callback URLs are built from it, never from the request. */
+    publicBaseUrl: string;
+    /** Origins a returnTo URL may point at; relative paths are always allowed. */
+    frontendOrigins: string[];
+    /** HMAC key of OAuth states. */
+    stateSecret: string;
+  };
+  throttling!: {
+    /** Sign-in requests (logins, refreshes, tickets) one client ip may make per minute, across all instances. */
+    perIpPerMinute: number;
+    /** Attempts with one code, refresh token or ticket per minute. */
+    perCredentialPerMinute: number;
+  };
+  sandbox!: {
+    /** The sandbox stands in for WeChat (no real app configured, never in production). */
+    enabled: boolean;
+    /** The sandbox is served by this app at /sandbox (rather than standalone elsewhere). */
+    mounted: boolean;
+  };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function keyIdFor(secret: string): string {
+  return createHash('sha256').update(secret).digest('base64url').slice(0, 8);
+}
+
+function parseKeyList(entries: string[] = []): SigningKey[] {
+  return entries.map((entry) => {
+    const separator = entry.indexOf(':');
+    return { kid: entry.slice(0, separator), secret: entry.slice(separator + 1) };
+  });
+}
+
+function parseDataKeys(entries: string[] = []): DataKey[] {
+  return entries.map((entry) => {
+    const separator = entry.indexOf(':');
+    return { kid: entry.slice(0, separator), key: Buffer.from(entry.slice(separator + 1), 'base64') };
+  });
+}
+
+function productionProblems(env: Env): string[] {
+  const problems: string[] = [];
+  if (!env.JWT_SECRET) problems.push('JWT_SECRET must be set in production');
+  if (!env.WECHAT_APPS) problems.push('WECHAT_APPS must be set in production (the WeChat sandbox never runs there)');
+  if (!env.DATA_ENCRYPTION_KEY) problems.push('DATA_ENCRYPTION_KEY must be set in production (it encrypts session keys and app access tokens at rest)');
+  const demoAppids = new Set(DEMO_APPS.map((app) => app.appid));
+  if (env.WECHAT_APPS?.some((app) => demoAppids.has(app.appid))) problems.push('WECHAT_APPS uses a sandbox demo app in production');
+  if (env.WECHAT_APPS?.some((app) => app.type !== 'miniprogram') && !env.PUBLIC_BASE_URL) {
+    problems.push('PUBLIC_BASE_URL must be set in production when an official_account or website app is configured (OAuth callbacks are built from it)');
+  }
+  if (env.WECHAT_APPS?.some((app) => app.openPlatformBound !== undefined)) {
+    problems.push('WECHAT_APPS: openPlatformBound is a sandbox setting; WeChat itself says whether an app is bound');
+  }
+  return problems;
+}
+
+/**
+ * Validates the environment and builds the configuration. Throws a ConfigError
+ * whose message is one line naming every problem, so start-up can print it and stop.
+ */
+export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  // An empty variable means unset: compose files and CI templates write VAR= for "no value".
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(source).filter(([, value]) => value !== '')));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const env = parsed.data;
+  if (env.NODE_ENV === 'production') {
+    const problems = productionProblems(env);
+    if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+
+  const secret = env.JWT_SECRET ?? randomBytes(32).toString('base64url');
+  const signingKey = { kid: env.JWT_KEY_ID ?? keyIdFor(secret), secret };
+  const dataKey = env.DATA_ENCRYPTION_KEY
+    ? { kid: env.DATA_ENCRYPTION_KEY_ID ?? keyIdFor(env.DATA_ENCRYPTION_KEY), key: Buffer.from(env.DATA_ENCRYPTION_KEY, 'base64') }
+    : DEVELOPMENT_DATA_KEY;
+  const sandboxEnabled = !env.WECHAT_APPS;
+  const sandboxMounted = sandboxEnabled && !env.WECHAT_API_BASE_URL;
+  const localSandbox = `http://127.0.0.1:${env.PORT}/sandbox`;
+
+  return Object.assign(new AppConfig(), {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    trustProxy: env.TRUST_PROXY,
+    logLevel: env.LOG_LEVEL,
+    database: { url: env.DATABASE_URL, embeddedDir: env.EMBEDDED_POSTGRES_DIR, embeddedPort: env.EMBEDDED_POSTGRES_PORT },
+    auth: {
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      accessTtlSeconds: env.ACCESS_TOKEN_TTL,
+      refreshTtlSeconds: env.REFRESH_TOKEN_TTL,
+      signingKey,
+      verificationKeys: [signingKey, ...parseKeyList(env.JWT_PREVIOUS_KEYS)],
+      secretGenerated: !env.JWT_SECRET,
+    },
+    dataEncryption: {
+      current: dataKey,
+      keys: [dataKey, ...parseDataKeys(env.DATA_ENCRYPTION_PREVIOUS_KEYS)],
+      defaulted: !env.DATA_ENCRYPTION_KEY,
+    },
+    wechat: {
+      apps: env.WECHAT_APPS ?? DEMO_APPS.map((app) => ({ ...app })),
+      apiBaseUrl: env.WECHAT_API_BASE_URL ?? (sandboxMounted ? localSandbox : 'https://api.weixin.qq.com'),
+      openBaseUrl: env.WECHAT_OPEN_BASE_URL ?? (sandboxMounted ? localSandbox : 'https://open.weixin.qq.com'),
+      timeoutMs: env.WECHAT_TIMEOUT_MS,
+      maxRetries: env.WECHAT_MAX_RETRIES,
+      codeExchangeWindowSeconds: env.CODE_EXCHANGE_WINDOW_SECONDS,
+    },
+    oauth: {
+      publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${env.PORT}`).replace(/\/+$/, ''),
+      frontendOrigins: env.FRONTEND_ORIGINS ?? [],
+      // Derived with a label so the state key is never the token key itself; instances sharing JWT_SECRET agree on it.
+      stateSecret: env.OAUTH_STATE_SECRET ?? createHmac('sha256', secret).update('oauth-state').digest('base64url'),
+    },
+    throttling: { perIpPerMinute: env.THROTTLE_PER_IP_PER_MINUTE, perCredentialPerMinute: env.THROTTLE_PER_CREDENTIAL_PER_MINUTE },
+    sandbox: { enabled: sandboxEnabled, mounted: sandboxMounted },
+  });
+}

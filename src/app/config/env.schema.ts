@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { WECHAT_APP_TYPES } from '../../wechat-auth/wechat/apps/wechat-app';
+
+const PLACEHOLDER_SECRETS = /^(change[-_ ]?me|changeme|secret|password|test|example|placeholder|your[-_].*|x+|0+)$/i;
+
+const integer = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+const wechatAppSchema = z
+  .object({
+    key: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'key: lowercase letters, digits and dashes'),
+    type: z.enum(WECHAT_APP_TYPES, { error: `type must be one of ${WECHAT_APP_TYPES.join(', ')}` }),
+    appid: z.string().regex(/^wx[0-9a-zA-Z]{16}$/, 'appid must look like wx followed by 16 letters or digits'),
+    secret: z.string({ error: 'every app needs its secret' }).min(16, 'secret is too short to be an AppSecret'),
+    openPlatformBound: z.boolean().optional(),
+  })
+  .strict();
+
+const wechatAppsSchema = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of apps' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .array(wechatAppSchema)
+      .min(1, 'configure at least one app')
+      .refine((apps) => new Set(apps.map((app) => app.key)).size === apps.length, 'app keys must be unique')
+      .refine((apps) => new Set(apps.map((app) => app.appid)).size === apps.length, 'appids must be unique'),
+  );
+
+const base64Key = z
+  .string()
+  .refine((value) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32, 'must be 32 random bytes, base64-encoded');
+
+const dataKeyListSchema = z
+  .string()
+  .transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9+/_-]{43}=?$/, 'each entry is kid:key, the key 32 bytes in base64')));
+
+const keyListSchema = z
+  .string()
+  .transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[A-Za-z0-9_-]+:.{32,}$/, 'each entry is kid:secret, the secret at least 32 characters')));
+
+const originListSchema = z
+  .string()
+  .transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))
+  .pipe(
+    z.array(
+      z.string().refine((entry) => {
+        try {
+          const url = new URL(entry);
+          return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === entry;
+        } catch {
+          return false;
+        }
+      }, 'each entry is an origin such as https://shop.example.com (scheme, host and port only, no path or trailing slash)'),
+    ),
+  );
+
+/**
+ * Express's `trust proxy`: false (the default: the socket's address is the
+ * client's), true, a number of proxy hops, or the proxies' addresses/subnets.
+ */
+const trustProxySchema = z
+  .string()
+  .trim()
+  .transform((text): boolean | number | string => {
+    if (text === '' || text === 'false') return false;
+    if (text === 'true') return true;
+    return /^\d+$/.test(text) ? Number(text) : text;
+  })
+  .refine(
+    (value) => typeof value !== 'string' || /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?))*$/.test(value),
+    'must be false, true, a number of hops, or a comma-separated list of proxy addresses, subnets, loopback, linklocal or uniquelocal',
+  );
+
+/** Every environment variable the service reads, with its default. README's configuration table mirrors this. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: integer(3000, 0, 65535),
+  TRUST_PROXY: trustProxySchema.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  EMBEDDED_POSTGRES_DIR: z.string().default('.data/postgres'),
+  EMBEDDED_POSTGRES_PORT: integer(5488, 1, 65535),
+  JWT_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .refine((value) => !PLACEHOLDER_SECRETS.test(value), 'is a placeholder, set a real random secret')
+    .optional(),
+  JWT_KEY_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  JWT_PREVIOUS_KEYS: keyListSchema.optional(),
+  JWT_ISSUER: z.string().min(1).default('wechat-auth'),
+  JWT_AUDIENCE: z.string().min(1).default('wechat-auth'),
+  ACCESS_TOKEN_TTL: integer(900, 60, 86_400),
+  REFRESH_TOKEN_TTL: integer(2_592_000, 3_600, 31_536_000),
+  DATA_ENCRYPTION_KEY: base64Key.optional(),
+  DATA_ENCRYPTION_KEY_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  DATA_ENCRYPTION_PREVIOUS_KEYS: dataKeyListSchema.optional(),
+  WECHAT_APPS: wechatAppsSchema.optional(),
+  WECHAT_API_BASE_URL: z.url().optional(),
+  WECHAT_OPEN_BASE_URL: z.url().optional(),
+  WECHAT_TIMEOUT_MS: integer(5000, 100, 60_000),
+  WECHAT_MAX_RETRIES: integer(2, 0, 5),
+  THROTTLE_PER_IP_PER_MINUTE: integer(60, 1, 1_000_000),
+  THROTTLE_PER_CREDENTIAL_PER_MINUTE: integer(30, 1, 1_000_000),
+  PUBLIC_BASE_URL: z
+    .url()
+    .refine((text) => /^https?:\/\//.test(text) && !/[?#]/.test(text), 'must be an http(s) URL without query or fragment')
+    .optional(),
+  FRONTEND_ORIGINS: originListSchema.optional(),
+  OAUTH_STATE_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .refine((value) => !PLACEHOLDER_SECRETS.test(value), 'is a placeholder, set a real random secret')
+    .optional(),
+  CODE_EXCHANGE_WINDOW_SECONDS: integer(30, 1, 300),
+});
+
+export type Env = z.infer<typeof envSchema>;

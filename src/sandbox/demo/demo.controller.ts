@@ -1,0 +1,48 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '../../wechat-auth/tokens/decorators/public.decorator';
+import { DEMO_APPS } from '../demo-apps';
+
+const OFFICIAL_ACCOUNT_KEY = DEMO_APPS.find((app) => app.type === 'official_account')!.key;
+
+// A frontend's part of the H5 login: start it, take the ticket from the fragment, trade it, show who is logged in.
+const PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Demo H5 page</title></head>
+<body>
+<h1>Demo H5 page</h1>
+<p id="status">Not logged in.</p>
+<a id="login" href="/auth/wechat/oauth/${OFFICIAL_ACCOUNT_KEY}/authorize?scope=snsapi_userinfo&amp;returnTo=%2Fdemo%2Fh5">Log in with WeChat</a>
+<script>
+(async () => {
+  const status = document.getElementById('status');
+  const show = (text) => { status.textContent = text; status.dataset.done = 'true'; };
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  // The ticket must not stay in the address bar or the history.
+  history.replaceState(null, '', location.pathname + location.search);
+  if (fragment.get('error')) return show('Login failed: ' + fragment.get('error'));
+  const ticket = fragment.get('ticket');
+  if (!ticket) return;
+  const answer = await fetch('/auth/ticket', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket }) });
+  const tokens = await answer.json();
+  if (!answer.ok) return show('Login failed: ' + tokens.error);
+  const me = await (await fetch('/auth/me', { headers: { authorization: 'Bearer ' + tokens.accessToken } })).json();
+  status.dataset.userId = me.id;
+  show('Logged in as ' + (me.nickname || me.id));
+})();
+</script>
+</body></html>`;
+
+/** A tiny frontend for the demo Official Account, so the H5 login can be tried (and tested) in a browser. */
+@ApiExcludeController()
+@Public()
+@Controller('demo')
+export class DemoController {
+  @Get('h5')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Referrer-Policy', 'no-referrer')
+  @Header('Cache-Control', 'no-store')
+  h5(): string {
+    return PAGE;
+  }
+}

@@ -1,0 +1,114 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppError } from '../core/errors/app-error';
+import { User } from '../users/entities/user.entity';
+import { IdentityLinker, ResolvedLogin } from '../users/identity-linker.service';
+import { UsersRepository } from '../users/users.repository';
+import { VerifiedWechatIdentity } from '../users/wechat-profile';
+import { LoginEvent } from './login-events/login-event.entity';
+import { LoginEventsRepository } from './login-events/login-events.repository';
+import { ClientInfo, SessionService } from '../sessions/session.service';
+import { TokenPair } from '../sessions/token-pair';
+
+export interface LoginAttempt {
+  kind: string;
+  appKey: string | null;
+  client: ClientInfo;
+}
+
+/** An identity WeChat vouched for; `codeCopy` marks a copy of a code already exchanged, served from its first result. */
+export interface VerifiedLogin extends VerifiedWechatIdentity {
+  codeCopy?: boolean;
+}
+
+/** The session of a login to open: the identity's user (found again if it was merged meanwhile). */
+export interface SessionRequest {
+  identityId: string;
+  user?: User;
+  isNew: boolean;
+  appKey: string | null;
+  client: ClientInfo;
+}
+
+const FOREIGN_KEY_VIOLATION = '23503';
+const SESSION_ATTEMPTS = 3;
+
+function isForeignKeyViolation(error: unknown): boolean {
+  return (error as { driverError?: { code?: string } }).driverError?.code === FOREIGN_KEY_VIOLATION;
+}
+
+/**
+ * The last step of every WeChat login, whatever the flow: bind the identity
+ * WeChat vouched for to a user, open a session (at once, or later for a
+ * login ticket), and record the attempt.
+ */
+@Injectable()
+export class LoginService {
+  private readonly logger = new Logger(LoginService.name);
+
+  constructor(
+    private readonly linker: IdentityLinker,
+    private readonly sessions: SessionService,
+    private readonly users: UsersRepository,
+    private readonly events: LoginEventsRepository,
+  ) {}
+
+  /** Runs `verify` (the exchange with WeChat) and completes the login; failures are recorded too. */
+  login(attempt: LoginAttempt, verify: () => Promise<VerifiedLogin>): Promise<TokenPair> {
+    return this.recorded(attempt, verify, (resolved) =>
+      this.openSession({ identityId: resolved.identity.id, user: resolved.user, isNew: resolved.isNew, appKey: attempt.appKey, client: attempt.client }),
+    );
+  }
+
+  /** Like `login`, for flows that open the session later (the OAuth callback hands out a ticket). */
+  identify(attempt: LoginAttempt, verify: () => Promise<VerifiedLogin>): Promise<ResolvedLogin> {
+    return this.recorded(attempt, verify, async (resolved) => {
+      if (resolved.user.status !== 'active') throw new AppError('user_disabled');
+      return resolved;
+    });
+  }
+
+  /**
+   * Opens a session for the identity's user. A merge can delete that user
+   * between identification and this insert; the session then goes to the
+   * user the identity belongs to now.
+   */
+  async openSession(request: SessionRequest): Promise<TokenPair> {
+    let user = request.user ?? (await this.users.findByIdentity(request.identityId));
+    for (let attempt = 1; ; attempt++) {
+      if (!user) throw new AppError('session_revoked', 'This WeChat account is no longer bound to a user. Sign in again.');
+      try {
+        return await this.sessions.start(user, request.isNew, request.appKey, request.client);
+      } catch (error) {
+        if (!isForeignKeyViolation(error) || attempt >= SESSION_ATTEMPTS) throw error;
+        user = await this.users.findByIdentity(request.identityId);
+      }
+    }
+  }
+
+  private async recorded<T>(attempt: LoginAttempt, verify: () => Promise<VerifiedLogin>, finish: (resolved: ResolvedLogin) => Promise<T>): Promise<T> {
+    let userId: string | null = null;
+    let detail: LoginEvent['detail'] = null;
+    try {
+      const verified = await verify();
+      if (verified.codeCopy) detail = { codeCopy: true };
+      const resolved = await this.linker.resolveLogin(verified);
+      userId = resolved.user.id;
+      const result = await finish(resolved);
+      await this.record(attempt, { userId, result: 'success', detail });
+      return result;
+    } catch (error) {
+      if (error instanceof AppError) await this.record(attempt, { userId, result: 'failure', errorCode: error.code, detail });
+      throw error;
+    }
+  }
+
+  private async record(
+    attempt: LoginAttempt,
+    outcome: { userId: string | null; result: 'success' | 'failure'; errorCode?: string; detail: LoginEvent['detail'] },
+  ) {
+    // History must never turn a good login into a failed one.
+    await this.events
+      .record({ kind: attempt.kind, appKey: attempt.appKey, ip: attempt.client.ip, userAgent: attempt.client.userAgent, ...outcome })
+      .catch((error: Error) => this.logger.warn(`Could not record a login event: ${error.message}`));
+  }
+}

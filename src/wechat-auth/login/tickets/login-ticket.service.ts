@@ -1,0 +1,57 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import { AppError } from '../../core/errors/app-error';
+import { LoginEventsRepository } from '../login-events/login-events.repository';
+import { LoginService } from '../login.service';
+import { ClientInfo } from '../../sessions/session.service';
+import { TokenPair } from '../../sessions/token-pair';
+import { LoginTicketsRepository, NewLoginTicket } from './login-tickets.repository';
+
+export const TICKET_TTL_SECONDS = 60;
+export const TICKET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+const PURGE_EVERY_MS = 60_000;
+
+function hashTicket(ticket: string): Buffer {
+  return createHash('sha256').update(ticket).digest();
+}
+
+/**
+ * One-time login tickets: how a browser flow that ends in a redirect gets
+ * its tokens without ever putting them in a URL. The ticket travels in the
+ * fragment and is traded once, within a minute, for a token pair.
+ */
+@Injectable()
+export class LoginTicketService implements OnModuleDestroy {
+  private readonly logger = new Logger(LoginTicketService.name);
+  private readonly purgeTimer = setInterval(
+    () => void this.tickets.purgeExpired().catch((error: Error) => this.logger.warn(`Could not purge expired tickets: ${error.message}`)),
+    PURGE_EVERY_MS,
+  ).unref();
+
+  constructor(
+    private readonly tickets: LoginTicketsRepository,
+    private readonly logins: LoginService,
+    private readonly events: LoginEventsRepository,
+  ) {}
+
+  async issue(ticket: NewLoginTicket): Promise<string> {
+    const value = randomBytes(32).toString('base64url');
+    await this.tickets.create(hashTicket(value), ticket, TICKET_TTL_SECONDS);
+    return value;
+  }
+
+  async redeem(ticket: string, client: ClientInfo): Promise<TokenPair> {
+    const spent = TICKET_PATTERN.test(ticket) ? await this.tickets.spend(hashTicket(ticket)) : null;
+    if (!spent) {
+      await this.events
+        .record({ kind: 'ticket', result: 'failure', errorCode: 'ticket_invalid', ip: client.ip, userAgent: client.userAgent })
+        .catch((error: Error) => this.logger.warn(`Could not record a login event: ${error.message}`));
+      throw new AppError('ticket_invalid');
+    }
+    return this.logins.openSession({ identityId: spent.identityId, isNew: spent.isNew, appKey: spent.appKey, client });
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.purgeTimer);
+  }
+}

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import { AppConfig } from '../../app/config/app-config';
+import { AppError } from '../core/errors/app-error';
+import { User } from '../users/entities/user.entity';
+import { revocationWindowMs } from '../tokens/revocation/revocation-events';
+import { RevocationList } from '../tokens/revocation/revocation-list';
+import { AccessTokenService } from '../tokens/access-token.service';
+import { SessionsRepository } from './sessions.repository';
+import { TokenPair } from './token-pair';
+
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+const REFRESH_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+function hashRefreshToken(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}
+
+/**
+ * Sessions and their tokens: a login opens a session, every refresh rotates
+ * its refresh token, reuse of a spent one ends it, logout ends it everywhere.
+ */
+@Injectable()
+export class SessionService {
+  constructor(
+    private readonly sessions: SessionsRepository,
+    private readonly accessTokens: AccessTokenService,
+    private readonly revocations: RevocationList,
+    private readonly config: AppConfig,
+  ) {}
+
+  async start(user: User, isNew: boolean, appKey: string | null, client: ClientInfo): Promise<TokenPair> {
+    if (user.status !== 'active') throw new AppError('user_disabled');
+    const refreshToken = randomBytes(32).toString('base64url');
+    const session = await this.sessions.create(
+      { userId: user.id, appKey, ip: client.ip, userAgent: client.userAgent, expiresAt: this.refreshExpiry() },
+      hashRefreshToken(refreshToken),
+    );
+    return this.tokenPair(user, isNew, session.id, refreshToken);
+  }
+
+  async refresh(presented: string): Promise<TokenPair> {
+    if (!REFRESH_TOKEN_PATTERN.test(presented)) throw new AppError('refresh_token_invalid');
+    const next = randomBytes(32).toString('base64url');
+    const result = await this.sessions.rotate(hashRefreshToken(presented), hashRefreshToken(next), this.refreshExpiry());
+    switch (result.outcome) {
+      case 'unknown':
+        throw new AppError('refresh_token_invalid');
+      case 'reused':
+        await this.revoke([result.sessionId], 'refresh_token_reused');
+        throw new AppError('refresh_token_reused');
+      case 'session_ended':
+        throw new AppError(result.user?.status === 'disabled' ? 'user_disabled' : 'session_revoked');
+      case 'rotated':
+        if (result.user.status !== 'active') throw new AppError('user_disabled');
+        return this.tokenPair(result.user, false, result.session.id, next);
+    }
+  }
+
+  async logout(sessionId: string): Promise<void> {
+    await this.revoke([sessionId], 'logout');
+  }
+
+  /** Ends sessions on every instance; this one refuses their tokens from the very next request. */
+  async revoke(sessionIds: string[], reason: string): Promise<number> {
+    const validForMs = revocationWindowMs(this.config.auth.accessTtlSeconds);
+    const revoked = await this.sessions.revoke(sessionIds, reason, validForMs);
+    for (const sessionId of sessionIds) this.revocations.add({ sessionId, until: Date.now() + validForMs });
+    return revoked.length;
+  }
+
+  /** Ends every active session of a user (those opened through one app only, when `appKey` is given). */
+  async revokeUserSessions(userId: string, reason: string, appKey?: string): Promise<number> {
+    return this.revoke(await this.sessions.activeSessionIds(userId, appKey), reason);
+  }
+
+  private refreshExpiry(): Date {
+    return new Date(Date.now() + this.config.auth.refreshTtlSeconds * 1000);
+  }
+
+  private tokenPair(user: User, isNew: boolean, sessionId: string, refreshToken: string): TokenPair {
+    return {
+      accessToken: this.accessTokens.sign(user, sessionId),
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: this.accessTokens.expiresIn,
+      refreshExpiresIn: this.config.auth.refreshTtlSeconds,
+      user: { id: user.id, isNew, nickname: user.nickname, avatarUrl: user.avatarUrl, roles: user.roles },
+    };
+  }
+}

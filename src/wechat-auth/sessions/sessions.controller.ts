@@ -1,0 +1,54 @@
+import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AppError } from '../core/errors/app-error';
+import { ThrottleSignIn } from '../throttling/credential-throttler.guard';
+import { UsersRepository } from '../users/users.repository';
+import { toUserView, UserView } from '../users/user.view';
+import { AuthUser } from '../tokens/auth-user';
+import { CurrentUser } from '../tokens/decorators/current-user.decorator';
+import { Public } from '../tokens/decorators/public.decorator';
+import { RefreshDto } from './refresh.dto';
+import { SessionService } from './session.service';
+import { TokenPair } from './token-pair';
+
+@ApiTags('sessions')
+@Controller()
+export class SessionsController {
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly users: UsersRepository,
+  ) {}
+
+  @Public()
+  @Post('auth/refresh')
+  @ThrottleSignIn()
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({ type: TokenPair })
+  refresh(@Body() body: RefreshDto): Promise<TokenPair> {
+    return this.sessions.refresh(body.refreshToken);
+  }
+
+  @Post('auth/logout')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  async logout(@CurrentUser() user: AuthUser): Promise<void> {
+    await this.sessions.logout(user.sessionId);
+  }
+
+  @Get('auth/me')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: UserView })
+  async me(@CurrentUser() caller: AuthUser): Promise<UserView> {
+    const user = await this.users.findWithIdentities(caller.id);
+    if (!user) throw new AppError('session_revoked', 'This account no longer exists. Sign in again.');
+    return toUserView(user);
+  }
+
+  /** HMAC-signed tokens have no public key to publish; the document exists so verifiers can rely on the URL. */
+  @Public()
+  @Get('.well-known/jwks.json')
+  jwks(): { keys: never[] } {
+    return { keys: [] };
+  }
+}

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { UserStatus } from '../users/entities/user.entity';
+import { REVOCATION_CHANNEL, UserStatusEvent } from '../tokens/revocation/revocation-events';
+
+interface StatusRow {
+  id: string;
+  status: UserStatus;
+  status_changed_at: Date;
+}
+
+const toEvent = (row: StatusRow): UserStatusEvent => ({
+  userId: row.id,
+  disabled: row.status === 'disabled',
+  changedAt: row.status_changed_at.getTime(),
+});
+
+@Injectable()
+export class UserStatusRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Sets a user's status and tells every instance, in one transaction. The
+   * change time only moves forward, so the later of two changes always wins
+   * wherever they are heard.
+   */
+  async setStatus(userId: string, status: UserStatus): Promise<UserStatusEvent | undefined> {
+    return this.dataSource.transaction(async (db) => {
+      const [rows] = (await db.query(
+        `UPDATE users SET status = $2, updated_at = now(),
+           status_changed_at = GREATEST(clock_timestamp(), status_changed_at + interval '1 millisecond')
+         WHERE id = $1 RETURNING id, status, status_changed_at`,
+        [userId, status],
+      )) as [StatusRow[], number];
+      if (!rows[0]) return undefined;
+      const event = toEvent(rows[0]);
+      await db.query('SELECT pg_notify($1, $2)', [REVOCATION_CHANNEL, JSON.stringify(event)]);
+      return event;
+    });
+  }
+
+  /** Status changes recent enough that tokens issued before them may still be unexpired. */
+  async recentChanges(withinMs: number): Promise<UserStatusEvent[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, status, status_changed_at FROM users WHERE status_changed_at > now() - make_interval(secs => $1)`,
+      [withinMs / 1000],
+    )) as StatusRow[];
+    return rows.map(toEvent);
+  }
+}

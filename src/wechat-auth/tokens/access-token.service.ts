@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { createSecretKey, KeyObject } from 'node:crypto';
+import * as jwt from 'jsonwebtoken';
+import { LRUCache } from 'lru-cache';
+import { AppConfig } from '../../app/config/app-config';
+import { AppError } from '../core/errors/app-error';
+import { AuthUser } from './auth-user';
+
+const ALGORITHM = 'HS256';
+const TOKEN_TYPE = 'at+jwt';
+const CLOCK_TOLERANCE_SECONDS = 5;
+// A client presents the same token for its whole life: remember recent verdicts.
+const VERIFIED_TOKENS_KEPT = 10_000;
+
+export interface AccessTokenClaims {
+  sub: string;
+  sid: string;
+  roles: string[];
+  iat: number;
+  exp: number;
+}
+
+function readHeader(token: string): { kid?: unknown; typ?: unknown } {
+  const dot = token.indexOf('.');
+  if (dot <= 0) throw new AppError('invalid_token');
+  try {
+    return JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8')) as { kid?: unknown; typ?: unknown };
+  } catch {
+    throw new AppError('invalid_token');
+  }
+}
+
+function isClaims(payload: unknown): payload is AccessTokenClaims {
+  const claims = payload as Partial<AccessTokenClaims> | null;
+  return (
+    typeof claims?.sub === 'string' &&
+    typeof claims.sid === 'string' &&
+    Array.isArray(claims.roles) &&
+    claims.roles.every((role) => typeof role === 'string')
+  );
+}
+
+interface VerifiedToken {
+  user: AuthUser;
+  /** Epoch milliseconds after which the token is refused. */
+  refuseAfter: number;
+}
+
+/**
+ * Signs and verifies access tokens. Keys are turned into KeyObjects once:
+ * given a string, jsonwebtoken re-derives the key on every call, which costs
+ * far more than the HMAC itself on a guarded route. A token string that
+ * verified once verifies forever, so recent verdicts are cached and only the
+ * expiry is checked again; revocation is the guard's business, per request.
+ */
+@Injectable()
+export class AccessTokenService {
+  private readonly signingKid: string;
+  private readonly keys: Map<string, KeyObject>;
+  private readonly options: { issuer: string; audience: string; ttl: number };
+  private readonly verified = new LRUCache<string, VerifiedToken>({ max: VERIFIED_TOKENS_KEPT });
+
+  constructor(config: AppConfig) {
+    const { auth } = config;
+    this.signingKid = auth.signingKey.kid;
+    this.keys = new Map(auth.verificationKeys.map((key) => [key.kid, createSecretKey(Buffer.from(key.secret, 'utf8'))]));
+    this.options = { issuer: auth.issuer, audience: auth.audience, ttl: auth.accessTtlSeconds };
+  }
+
+  get expiresIn(): number {
+    return this.options.ttl;
+  }
+
+  sign(user: { id: string; roles: string[] }, sessionId: string): string {
+    return jwt.sign({ sid: sessionId, roles: user.roles }, this.keys.get(this.signingKid)!, {
+      algorithm: ALGORITHM,
+      header: { alg: ALGORITHM, typ: TOKEN_TYPE, kid: this.signingKid },
+      issuer: this.options.issuer,
+      audience: this.options.audience,
+      subject: user.id,
+      expiresIn: this.options.ttl,
+    });
+  }
+
+  verify(token: string): AuthUser {
+    const cached = this.verified.get(token);
+    if (cached) {
+      if (Date.now() > cached.refuseAfter) throw new AppError('token_expired');
+      return cached.user;
+    }
+    const header = readHeader(token);
+    const key = typeof header.kid === 'string' ? this.keys.get(header.kid) : undefined;
+    if (!key || header.typ !== TOKEN_TYPE) throw new AppError('invalid_token');
+    let payload: unknown;
+    try {
+      payload = jwt.verify(token, key, {
+        algorithms: [ALGORITHM],
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      });
+    } catch (error) {
+      throw new AppError(error instanceof jwt.TokenExpiredError ? 'token_expired' : 'invalid_token');
+    }
+    if (!isClaims(payload)) throw new AppError('invalid_token');
+    // Frozen: the same object serves every request that presents this token.
+    const user = Object.freeze({ id: payload.sub, sessionId: payload.sid, roles: Object.freeze([...payload.roles]) as string[] });
+    this.verified.set(token, { user, refuseAfter: (payload.exp + CLOCK_TOLERANCE_SECONDS) * 1000 });
+    return user;
+  }
+}

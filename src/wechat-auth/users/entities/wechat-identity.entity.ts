@@ -1,0 +1,42 @@
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { WechatAppType } from '../../wechat/apps/wechat-app';
+import { User } from './user.entity';
+
+/** One (appid, openid) as WeChat's server answered it, bound to exactly one user. */
+@Entity({ name: 'wechat_identities' })
+export class WechatIdentity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'user_id', type: 'uuid' })
+  userId: string;
+
+  @ManyToOne(() => User, (user) => user.identities, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user?: User;
+
+  @Column({ name: 'app_key', type: 'text' })
+  appKey: string;
+
+  @Column({ type: 'text' })
+  appid: string;
+
+  @Column({ name: 'app_type', type: 'text' })
+  appType: WechatAppType;
+
+  @Column({ type: 'text' })
+  openid: string;
+
+  @Column({ type: 'text', nullable: true })
+  unionid: string | null;
+
+  /** Mini Program only, sealed by DataCipher; never selected unless asked for, so it cannot leak through a relation. */
+  @Column({ name: 'session_key', type: 'text', nullable: true, select: false })
+  sessionKey?: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
+  lastLoginAt: Date | null;
+}

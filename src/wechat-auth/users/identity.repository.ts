@@ -1,0 +1,206 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppError } from '../core/errors/app-error';
+import { User } from './entities/user.entity';
+import { WechatIdentity } from './entities/wechat-identity.entity';
+
+export interface NewIdentity {
+  userId: string;
+  appKey: string;
+  appid: string;
+  appType: WechatIdentity['appType'];
+  openid: string;
+  unionid: string | null;
+}
+
+export interface ProfileUpdate {
+  nickname?: string | null;
+  avatarUrl?: string | null;
+}
+
+/** Entity field → column, for the statements that run on every login and are written in plain SQL. */
+const USER_FIELDS = {
+  id: 'id',
+  unionid: 'unionid',
+  nickname: 'nickname',
+  avatarUrl: 'avatar_url',
+  phone: 'phone',
+  roles: 'roles',
+  status: 'status',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  lastLoginAt: 'last_login_at',
+};
+const IDENTITY_FIELDS = {
+  id: 'id',
+  userId: 'user_id',
+  appKey: 'app_key',
+  appid: 'appid',
+  appType: 'app_type',
+  openid: 'openid',
+  unionid: 'unionid',
+  createdAt: 'created_at',
+  lastLoginAt: 'last_login_at',
+};
+
+/** `table.column AS "prefix.field"` for each field, so a row maps straight onto the entity. */
+function selectList(fields: Record<string, string>, table: string, prefix = ''): string {
+  return Object.entries(fields)
+    .map(([field, column]) => `${table}.${column} AS "${prefix}${field}"`)
+    .join(', ');
+}
+
+function pick(row: Record<string, unknown>, fields: Record<string, string>, prefix = ''): Record<string, unknown> {
+  return Object.fromEntries(Object.keys(fields).map((field) => [field, row[`${prefix}${field}`]]));
+}
+
+const USER_COLUMNS = selectList(USER_FIELDS, 'users');
+const IDENTITY_COLUMNS = selectList(IDENTITY_FIELDS, 'wechat_identities');
+type UserRow = Omit<User, 'identities'>;
+type IdentityRow = Omit<WechatIdentity, 'user' | 'sessionKey'>;
+
+/** The identity joined to its user in one plain query: it runs on every login, so no query builder. */
+async function findIdentityWithUser(db: EntityManager, appid: string, openid: string): Promise<WechatIdentity | null> {
+  const rows = (await db.query(
+    `SELECT ${selectList(IDENTITY_FIELDS, 'identity')}, ${selectList(USER_FIELDS, 'owner', 'user.')}
+     FROM wechat_identities AS identity JOIN users AS owner ON owner.id = identity.user_id
+     WHERE identity.appid = $1 AND identity.openid = $2`,
+    [appid, openid],
+  )) as Array<Record<string, unknown>>;
+  if (rows.length === 0) return null;
+  return db.create(WechatIdentity, { ...pick(rows[0], IDENTITY_FIELDS), user: db.create(User, pick(rows[0], USER_FIELDS, 'user.')) });
+}
+
+/** The queries of one identity-resolving transaction. Only valid inside `IdentityRepository.transaction`. */
+export class IdentityTransaction {
+  constructor(private readonly db: EntityManager) {}
+
+  /**
+   * Serialises every transaction that touches the same identities or unionids,
+   * so two first logins of one person cannot both create a user. Keys are taken
+   * in sorted order so two transactions never wait on each other in a cycle.
+   */
+  async lock(keys: string[]): Promise<void> {
+    await this.db.query(
+      'SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM (SELECT DISTINCT unnest($1::text[]) AS key ORDER BY key) AS sorted',
+      [keys],
+    );
+  }
+
+  findIdentity(appid: string, openid: string): Promise<WechatIdentity | null> {
+    return findIdentityWithUser(this.db, appid, openid);
+  }
+
+  findUserByUnionid(unionid: string): Promise<User | null> {
+    return this.db.findOne(User, { where: { unionid } });
+  }
+
+  /** A user signing in for the first time. */
+  async createUser(unionid: string | null, profile: ProfileUpdate): Promise<User> {
+    const rows = (await this.db.query(
+      `INSERT INTO users (unionid, nickname, avatar_url, last_login_at) VALUES ($1, $2, $3, now()) RETURNING ${USER_COLUMNS}`,
+      [unionid, profile.nickname ?? null, profile.avatarUrl ?? null],
+    )) as UserRow[];
+    return this.db.create(User, rows[0]);
+  }
+
+  /** An identity signing in for the first time. */
+  async createIdentity(identity: NewIdentity): Promise<WechatIdentity> {
+    const rows = (await this.db.query(
+      `INSERT INTO wechat_identities (user_id, app_key, appid, app_type, openid, unionid, last_login_at)
+       VALUES ($1, $2, $3, $4, $5, $6, now())
+       RETURNING ${IDENTITY_COLUMNS}`,
+      [identity.userId, identity.appKey, identity.appid, identity.appType, identity.openid, identity.unionid],
+    )) as IdentityRow[];
+    return this.db.create(WechatIdentity, rows[0]);
+  }
+
+  async setIdentityUnionid(identityId: string, unionid: string): Promise<void> {
+    await this.db.update(WechatIdentity, { id: identityId }, { unionid });
+  }
+
+  async setUserUnionid(userId: string, unionid: string): Promise<void> {
+    await this.db.update(User, { id: userId }, { unionid });
+  }
+
+  /**
+   * Records the login on both rows and answers the identity's user; a profile
+   * value WeChat sent replaces the stored one. The user is found through the
+   * identity and locked before it, in the order a merge takes them, so a login
+   * racing a merge of its user follows the identity to the surviving user
+   * instead of deadlocking or touching the deleted row.
+   */
+  async touchLogin(identityId: string, profile: ProfileUpdate): Promise<User> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      // An UPDATE that waited for a merge and found its row deleted touches nothing: read the identity again.
+      const [rows] = (await this.db.query(
+        `UPDATE users SET last_login_at = now(), updated_at = now(),
+           nickname = COALESCE($2, nickname), avatar_url = COALESCE($3, avatar_url)
+         WHERE id = (SELECT user_id FROM wechat_identities WHERE id = $1)
+         RETURNING ${USER_COLUMNS}`,
+        [identityId, profile.nickname ?? null, profile.avatarUrl ?? null],
+      )) as [UserRow[], number];
+      if (rows.length === 0) continue;
+      await this.db.query('UPDATE wechat_identities SET last_login_at = now() WHERE id = $1', [identityId]);
+      return this.db.create(User, rows[0]);
+    }
+    throw new AppError('session_revoked', 'This WeChat account was unbound while signing in. Sign in again.');
+  }
+
+  /**
+   * Moves everything of `fromUserId` to `intoUserId` and deletes the emptied
+   * user: identities, sessions and login history follow, and profile fields
+   * the survivor lacks are taken over.
+   */
+  async mergeUsers(fromUserId: string, intoUserId: string): Promise<void> {
+    const params = [fromUserId, intoUserId];
+    // Locked first: a session being opened for the vanishing user waits and then fails its foreign key
+    // (and is retried for the survivor) instead of slipping in after the move and dying with the row.
+    await this.db.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [fromUserId]);
+    await this.db.query('UPDATE wechat_identities SET user_id = $2 WHERE user_id = $1', params);
+    await this.db.query('UPDATE sessions SET user_id = $2 WHERE user_id = $1', params);
+    await this.db.query('UPDATE login_events SET user_id = $2 WHERE user_id = $1', params);
+    await this.db.query(
+      `UPDATE users AS into_user SET
+         nickname = COALESCE(into_user.nickname, from_user.nickname),
+         avatar_url = COALESCE(into_user.avatar_url, from_user.avatar_url),
+         phone = COALESCE(into_user.phone, from_user.phone),
+         roles = ARRAY(SELECT DISTINCT unnest(into_user.roles || from_user.roles) ORDER BY 1),
+         created_at = LEAST(into_user.created_at, from_user.created_at),
+         -- A disabled account must not become usable again by turning out to be someone's second account.
+         status = CASE WHEN 'disabled' IN (into_user.status, from_user.status) THEN 'disabled' ELSE 'active' END,
+         updated_at = now()
+       FROM users AS from_user
+       WHERE into_user.id = $2 AND from_user.id = $1`,
+      params,
+    );
+    await this.db.query('DELETE FROM users WHERE id = $1', [fromUserId]);
+  }
+
+  async recordMerge(fromUserId: string, intoUserId: string, appKey: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO login_events (user_id, kind, app_key, result, detail) VALUES ($1, 'users_merged', $2, 'success', $3)`,
+      [intoUserId, appKey, JSON.stringify({ mergedUserId: fromUserId })],
+    );
+  }
+}
+
+@Injectable()
+export class IdentityRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** A returning identity with its user, read without a transaction (the common case). */
+  findIdentity(appid: string, openid: string): Promise<WechatIdentity | null> {
+    return findIdentityWithUser(this.dataSource.manager, appid, openid);
+  }
+
+  /** A returning login that links nothing: two single-row updates, no transaction needed. */
+  touchLogin(identityId: string, profile: ProfileUpdate): Promise<User> {
+    return new IdentityTransaction(this.dataSource.manager).touchLogin(identityId, profile);
+  }
+
+  transaction<T>(work: (tx: IdentityTransaction) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => work(new IdentityTransaction(manager)));
+  }
+}

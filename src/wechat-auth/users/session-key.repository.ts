@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { DataCipher } from '../core/crypto/data-cipher';
+
+// Binds a sealed session_key to its identity row: copied onto another row, it won't open.
+const sealContext = (identityId: string) => `wechat_identities.session_key:${identityId}`;
+
+/** The Mini Program session_key of each identity, encrypted at rest. The only code that reads or writes it. */
+@Injectable()
+export class SessionKeyRepository {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cipher: DataCipher,
+  ) {}
+
+  async replace(identityId: string, sessionKey: string): Promise<void> {
+    await this.dataSource.query('UPDATE wechat_identities SET session_key = $2 WHERE id = $1', [identityId, this.cipher.seal(sessionKey, sealContext(identityId))]);
+  }
+
+  /** The session_key of the user's identity in that app, or undefined when none is held or it no longer opens. */
+  async find(userId: string, appid: string): Promise<string | undefined> {
+    const rows = (await this.dataSource.query('SELECT id, session_key FROM wechat_identities WHERE user_id = $1 AND appid = $2', [userId, appid])) as Array<{
+      id: string;
+      session_key: string | null;
+    }>;
+    const row = rows[0];
+    return row?.session_key ? this.cipher.open(row.session_key, sealContext(row.id)) : undefined;
+  }
+}

@@ -1,0 +1,30 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AuthUser } from '../../tokens/auth-user';
+import { CurrentUser } from '../../tokens/decorators/current-user.decorator';
+import { UserView } from '../../users/user.view';
+import { EncryptedProfileDto, PhoneNumberDto, PhoneNumberView } from './miniprogram-data.dto';
+import { MiniProgramDataService } from './miniprogram-data.service';
+
+@ApiTags('mini program')
+@ApiBearerAuth()
+@Controller('auth/wechat/miniprogram')
+export class MiniProgramDataController {
+  constructor(private readonly data: MiniProgramDataService) {}
+
+  /** Binds the number behind a getPhoneNumber button's code to the caller. */
+  @Post('phone')
+  @HttpCode(200)
+  @ApiOkResponse({ type: PhoneNumberView })
+  phone(@CurrentUser() user: AuthUser, @Body() body: PhoneNumberDto): Promise<PhoneNumberView> {
+    return this.data.bindPhone(user.id, body);
+  }
+
+  /** Updates the caller's profile from encrypted user data, once it opens with their session_key and passes the checks. */
+  @Post('profile')
+  @HttpCode(200)
+  @ApiOkResponse({ type: UserView })
+  profile(@CurrentUser() user: AuthUser, @Body() body: EncryptedProfileDto): Promise<UserView> {
+    return this.data.updateProfile(user.id, body);
+  }
+}

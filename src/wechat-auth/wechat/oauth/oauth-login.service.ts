@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { LoginService } from '../../login/login.service';
+import { ClientInfo } from '../../sessions/session.service';
+import { LoginTicketService } from '../../login/tickets/login-ticket.service';
+import { AppError } from '../../core/errors/app-error';
+import { AppConfig } from '../../../app/config/app-config';
+import { WechatApp, WechatAppType } from '../apps/wechat-app';
+import { VerifiedWechatIdentity } from '../../users/wechat-profile';
+import { WechatApiClient } from '../api/wechat-api.client';
+import { WechatAppRegistry } from '../apps/wechat-app-registry';
+import { CodeExchangeService } from '../code-exchange/code-exchange.service';
+import { WECHAT_CODE_PATTERN } from '../miniprogram/miniprogram-login.dto';
+import { OAuthStateSigner } from './oauth-state';
+import { AuthorizeQueryDto, CallbackQueryDto, OAuthScope } from './oauth.dto';
+import { ReturnToPolicy } from './return-to';
+
+export const OAUTH_APP_TYPES: readonly WechatAppType[] = ['official_account', 'website'];
+const OFFICIAL_ACCOUNT_SCOPES: readonly OAuthScope[] = ['snsapi_base', 'snsapi_userinfo'];
+// Scopes whose user access_token may read the profile.
+const PROFILE_SCOPES = ['snsapi_userinfo', 'snsapi_login'];
+// Some WeChat clients come back from a refusal with this instead of no code at all.
+const DENIED_CODE = 'authdeny';
+
+/**
+ * Official Account (H5) and website (QR) login: the authorize redirect, and
+ * the callback that turns WeChat's code into a one-time ticket for the
+ * frontend. The callback URL comes from configuration, never from the request.
+ */
+@Injectable()
+export class OAuthLoginService {
+  private readonly publicBaseUrl: string;
+  private readonly openBaseUrl: string;
+
+  constructor(
+    config: AppConfig,
+    private readonly apps: WechatAppRegistry,
+    private readonly wechat: WechatApiClient,
+    private readonly states: OAuthStateSigner,
+    private readonly returnTos: ReturnToPolicy,
+    private readonly codes: CodeExchangeService,
+    private readonly logins: LoginService,
+    private readonly tickets: LoginTicketService,
+  ) {
+    this.publicBaseUrl = config.oauth.publicBaseUrl;
+    this.openBaseUrl = config.wechat.openBaseUrl.replace(/\/+$/, '');
+  }
+
+  /** WeChat's authorize page (QR page for website apps) for this app, with a fresh signed state. */
+  authorizeUrl(appKey: string, query: AuthorizeQueryDto): string {
+    const app = this.apps.resolve(appKey, OAUTH_APP_TYPES);
+    const scope = this.scopeFor(app, query.scope);
+    const returnTo = this.returnTos.check(query.returnTo ?? '/');
+    const params = new URLSearchParams({
+      appid: app.appid,
+      redirect_uri: this.callbackUrl(app, returnTo),
+      response_type: 'code',
+      scope,
+      state: this.states.sign(app, returnTo),
+    });
+    const page = app.type === 'website' ? '/connect/qrconnect' : '/connect/oauth2/authorize';
+    return `${this.openBaseUrl}${page}?${params.toString()}#wechat_redirect`;
+  }
+
+  /**
+   * Where the browser goes after WeChat's callback: returnTo with #ticket=,
+   * or with #error= once the state is known good. A bad state is thrown.
+   */
+  async callback(appKey: string, query: CallbackQueryDto, client: ClientInfo): Promise<string> {
+    const app = this.apps.resolve(appKey, OAUTH_APP_TYPES);
+    const returnTo = query.returnTo ?? '';
+    const state = this.states.verify(query.state, app, returnTo);
+    this.returnTos.check(returnTo);
+    try {
+      const resolved = await this.logins.identify({ kind: app.type, appKey: app.key, client }, async () => {
+        const code = query.code;
+        if (!code || code === DENIED_CODE) throw new AppError('authorization_denied');
+        if (code.length < 8 || code.length > 128 || !WECHAT_CODE_PATTERN.test(code)) throw new AppError('invalid_request', 'The code is malformed.');
+        return this.codes.exchange({ app, code, stateNonce: state.nonce }, () => this.identityFor(app, code));
+      });
+      const ticket = await this.tickets.issue({ identityId: resolved.identity.id, appKey: app.key, isNew: resolved.isNew });
+      return `${returnTo}#ticket=${ticket}`;
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code === 'state_invalid') throw error;
+      return `${returnTo}#error=${error.code}`;
+    }
+  }
+
+  private scopeFor(app: WechatApp, requested: OAuthScope | undefined): OAuthScope {
+    if (app.type === 'website') {
+      if (requested && requested !== 'snsapi_login') throw new AppError('invalid_request', 'Website apps log in with scope snsapi_login.');
+      return 'snsapi_login';
+    }
+    const scope = requested ?? 'snsapi_base';
+    if (!OFFICIAL_ACCOUNT_SCOPES.includes(scope)) throw new AppError('invalid_request', 'Official Accounts use scope snsapi_base or snsapi_userinfo.');
+    return scope;
+  }
+
+  private callbackUrl(app: WechatApp, returnTo: string): string {
+    return `${this.publicBaseUrl}/auth/wechat/oauth/${encodeURIComponent(app.key)}/callback?${new URLSearchParams({ returnTo }).toString()}`;
+  }
+
+  private async identityFor(app: WechatApp, code: string): Promise<VerifiedWechatIdentity> {
+    const token = await this.wechat.oauthAccessToken(app, code);
+    // A snapshot-page user never really authorized: no account is made for them.
+    if (token.snapshotUser) throw new AppError('snapshot_user');
+    const scopes = token.scope.split(',');
+    const info = PROFILE_SCOPES.some((scope) => scopes.includes(scope)) ? await this.wechat.oauthUserinfo(app, token) : null;
+    return {
+      app,
+      openid: token.openid,
+      unionid: token.unionid ?? info?.unionid ?? null,
+      profile: info ? { nickname: info.nickname, avatarUrl: info.avatarUrl } : undefined,
+    };
+  }
+}
