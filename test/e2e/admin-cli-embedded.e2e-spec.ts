@@ -22,7 +22,7 @@ describe('the admin command on the embedded database', () => {
   afterAll(() => rmSync(join(ROOT, DATA_DIR), { recursive: true, force: true }));
 
   const cli = async (...args: string[]) => {
-    const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'dist', 'admin', 'cli.js'), ...args], {
+    const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'dist', 'app', 'admin-cli.js'), ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, NODE_ENV: 'test', ...env },
     });

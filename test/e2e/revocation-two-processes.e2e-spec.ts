@@ -30,7 +30,7 @@ async function call(method: string, url: string, options: { body?: object; token
 /** `npm run admin -- <args>` against the test database, as an operator would run it. */
 async function adminCli(...args: string[]): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'dist', 'admin', 'cli.js'), ...args], {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'dist', 'app', 'admin-cli.js'), ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, NODE_ENV: 'test', DATABASE_URL: process.env.DATABASE_URL },
     });
