@@ -1,11 +1,12 @@
-import { Controller, Get, Header, Param, Res } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Public } from '../wechat-auth/tokens/decorators/public.decorator';
 import { AppError } from '../wechat-auth/core/errors/app-error';
-import { AppConfig } from '../app/config/app-config';
+import { WechatAuthConfig } from '../wechat-auth';
+import { ADMIN_OPTIONS, AdminOptions } from './admin-options';
 
 const PAGE_DIR = join(__dirname, 'page');
 const ASSETS = {
@@ -42,7 +43,10 @@ export interface AdminPageConfig {
 export class AdminPageController {
   private readonly files = new Map<string, string>();
 
-  constructor(private readonly config: AppConfig) {
+  constructor(
+    private readonly config: WechatAuthConfig,
+    @Inject(ADMIN_OPTIONS) private readonly options: AdminOptions,
+  ) {
     for (const name of ['admin.html', ...Object.keys(ASSETS)]) this.files.set(name, readFileSync(join(PAGE_DIR, name), 'utf8'));
   }
 
@@ -60,7 +64,7 @@ export class AdminPageController {
   pageConfig(): AdminPageConfig {
     const miniprogram = this.config.wechat.apps.find((app) => app.type === 'miniprogram');
     return {
-      sandboxLogin: this.config.sandbox.mounted && miniprogram ? { app: miniprogram.key, appid: miniprogram.appid } : null,
+      sandboxLogin: this.options.sandboxLogin && miniprogram ? { app: miniprogram.key, appid: miniprogram.appid } : null,
       apps: this.config.wechat.apps.map((app) => ({ key: app.key, type: app.type })),
     };
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWechatAuthDataSource } from '../wechat-auth';
 import { DataSource, In, IsNull, MoreThan } from 'typeorm';
 import { LoginEvent } from '../wechat-auth/login/login-events/login-event.entity';
 import { Session } from '../wechat-auth/sessions/session.entity';
@@ -62,7 +62,7 @@ function whereClause(filter: UserListFilter): { sql: string; params: unknown[] }
 
 @Injectable()
 export class AdminUsersRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
 
   /**
    * One page of users, newest first, with their identities: the ids of the

@@ -1,15 +1,18 @@
-import { Module } from '@nestjs/common';
-import { AuthModule } from '../wechat-auth/auth.module';
-import { UsersModule } from '../wechat-auth/users/users.module';
+import { DynamicModule, Module } from '@nestjs/common';
 import { AdminPageController } from './admin-page.controller';
 import { AdminUsersController } from './admin-users.controller';
 import { AdminUsersRepository } from './admin-users.repository';
 import { AdminUsersService } from './admin-users.service';
+import { ADMIN_OPTIONS, AdminOptions } from './admin-options';
 
-/** The admin API (role `admin`) and the page at /admin that uses it. */
-@Module({
-  imports: [AuthModule, UsersModule],
-  controllers: [AdminPageController, AdminUsersController],
-  providers: [AdminUsersRepository, AdminUsersService],
-})
-export class AdminModule {}
+/** The admin API (role `admin`) and the page at /admin that uses it. Needs `WechatAuthModule` imported once in the app. */
+@Module({})
+export class AdminModule {
+  static forRoot(options: AdminOptions = {}): DynamicModule {
+    return {
+      module: AdminModule,
+      controllers: [AdminPageController, AdminUsersController],
+      providers: [AdminUsersRepository, AdminUsersService, { provide: ADMIN_OPTIONS, useValue: options }],
+    };
+  }
+}

@@ -1,18 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from '../admin/admin.module';
-import { AuthModule } from '../wechat-auth/auth.module';
+import { GreetingsModule } from '../greetings/greetings.module';
+import { DemoModule } from '../sandbox/demo/demo.module';
+import { SandboxModule } from '../sandbox/sandbox.module';
+import { WechatAuthModule } from '../wechat-auth';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { wechatAuthOptions } from './config/wechat-auth-options';
 import { DatabaseModule } from './database/database.module';
-import { DemoModule } from '../sandbox/demo/demo.module';
-import { GreetingsModule } from '../greetings/greetings.module';
 import { HealthModule } from './health/health.module';
 import { LoggerModule } from './logging/logger.module';
-import { SandboxModule } from '../sandbox/sandbox.module';
-import { ThrottlingModule } from '../wechat-auth/throttling/throttling.module';
-import { UsersModule } from '../wechat-auth/users/users.module';
-import { WechatModule } from '../wechat-auth/wechat/wechat.module';
 
+/** This repository's app: one host of the module among others, configured from the environment. */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
@@ -22,11 +21,8 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(config),
         DatabaseModule.forRoot(databaseUrl),
-        ThrottlingModule,
-        UsersModule,
-        AuthModule,
-        WechatModule,
-        AdminModule,
+        WechatAuthModule.forRootAsync({ inject: [AppConfig], useFactory: wechatAuthOptions }),
+        AdminModule.forRoot({ sandboxLogin: config.sandbox.mounted }),
         GreetingsModule,
         HealthModule,
         ...(config.sandbox.mounted ? [SandboxModule] : []),

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { createApp } from './app.factory';
+import { WechatAuthOptionsError } from '../wechat-auth';
 import { AppConfig, ConfigError, loadAppConfig } from './config/app-config';
 import { redactDatabaseUrl, startDatabase, StartedDatabase } from './database/start-database';
 
@@ -46,6 +47,6 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: Error) => {
   // A configuration problem is one clear line; anything else keeps its stack for whoever investigates.
-  console.error(error instanceof ConfigError ? error.message : (error.stack ?? error.message));
+  console.error(error instanceof ConfigError || error instanceof WechatAuthOptionsError ? error.message : (error.stack ?? error.message));
   process.exit(1);
 });

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { WechatModule } from '../../wechat-auth/wechat/wechat.module';
 import { HealthController } from './health.controller';
 
-@Module({ imports: [TerminusModule, WechatModule], controllers: [HealthController] })
+@Module({ imports: [TerminusModule], controllers: [HealthController] })
 export class HealthModule {}

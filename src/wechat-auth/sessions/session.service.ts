@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
-import { AppConfig } from '../../app/config/app-config';
+import { WechatAuthConfig } from '../options/wechat-auth-config';
 import { AppError } from '../core/errors/app-error';
 import { User } from '../users/entities/user.entity';
 import { revocationWindowMs } from '../tokens/revocation/revocation-events';
@@ -30,7 +30,7 @@ export class SessionService {
     private readonly sessions: SessionsRepository,
     private readonly accessTokens: AccessTokenService,
     private readonly revocations: RevocationList,
-    private readonly config: AppConfig,
+    private readonly config: WechatAuthConfig,
   ) {}
 
   async start(user: User, isNew: boolean, appKey: string | null, client: ClientInfo): Promise<TokenPair> {

@@ -10,8 +10,10 @@ import { Public } from '../tokens/decorators/public.decorator';
 import { RefreshDto } from './refresh.dto';
 import { SessionService } from './session.service';
 import { TokenPair } from './token-pair';
+import { FollowsApiConventions } from '../core/http/http-conventions';
 
 @ApiTags('sessions')
+@FollowsApiConventions()
 @Controller()
 export class SessionsController {
   constructor(

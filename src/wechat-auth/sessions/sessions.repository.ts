@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWechatAuthDataSource } from '../core/data-source';
 import { DataSource, EntityManager } from 'typeorm';
 import { User } from '../users/entities/user.entity';
 import { REVOCATION_CHANNEL, SessionRevokedEvent } from '../tokens/revocation/revocation-events';
@@ -21,7 +21,7 @@ export type RotationResult =
 
 @Injectable()
 export class SessionsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
 
   /** Opens a session with its first refresh token, in one statement (atomic, one round trip). */
   async create(session: NewSession, refreshTokenHash: Buffer): Promise<{ id: string }> {

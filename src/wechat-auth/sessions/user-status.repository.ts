@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWechatAuthDataSource } from '../core/data-source';
 import { DataSource } from 'typeorm';
 import { UserStatus } from '../users/entities/user.entity';
 import { REVOCATION_CHANNEL, UserStatusEvent } from '../tokens/revocation/revocation-events';
@@ -18,7 +18,7 @@ const toEvent = (row: StatusRow): UserStatusEvent => ({
 
 @Injectable()
 export class UserStatusRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
 
   /**
    * Sets a user's status and tells every instance, in one transaction. The

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWechatAuthDataSource } from '../core/data-source';
 import { DataSource } from 'typeorm';
 
 const PURGE_EVERY_MS = 60_000;
@@ -25,7 +25,7 @@ export class PostgresThrottlerStorage implements ThrottlerStorage, OnModuleDestr
   private readonly purgeTimer = setInterval(() => void this.purge(), PURGE_EVERY_MS).unref();
   private pending: PendingHit[] = [];
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
 
   increment(key: string, ttlMs: number, limit: number): Promise<ThrottlerStorageRecord> {
     return new Promise((resolve, reject) => {

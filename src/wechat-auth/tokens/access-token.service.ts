@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createSecretKey, KeyObject } from 'node:crypto';
 import * as jwt from 'jsonwebtoken';
 import { LRUCache } from 'lru-cache';
-import { AppConfig } from '../../app/config/app-config';
+import { WechatAuthConfig } from '../options/wechat-auth-config';
 import { AppError } from '../core/errors/app-error';
 import { AuthUser } from './auth-user';
 
@@ -60,7 +60,7 @@ export class AccessTokenService {
   private readonly options: { issuer: string; audience: string; ttl: number };
   private readonly verified = new LRUCache<string, VerifiedToken>({ max: VERIFIED_TOKENS_KEPT });
 
-  constructor(config: AppConfig) {
+  constructor(config: WechatAuthConfig) {
     const { auth } = config;
     this.signingKid = auth.signingKey.kid;
     this.keys = new Map(auth.verificationKeys.map((key) => [key.kid, createSecretKey(Buffer.from(key.secret, 'utf8'))]));

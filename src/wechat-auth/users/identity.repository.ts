@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWechatAuthDataSource } from '../core/data-source';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../core/errors/app-error';
 import { User } from './entities/user.entity';
@@ -188,7 +188,7 @@ export class IdentityTransaction {
 
 @Injectable()
 export class IdentityRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
 
   /** A returning identity with its user, read without a transaction (the common case). */
   findIdentity(appid: string, openid: string): Promise<WechatIdentity | null> {

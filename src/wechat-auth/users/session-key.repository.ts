@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWechatAuthDataSource } from '../core/data-source';
 import { DataSource } from 'typeorm';
 import { DataCipher } from '../core/crypto/data-cipher';
 
@@ -10,7 +10,7 @@ const sealContext = (identityId: string) => `wechat_identities.session_key:${ide
 @Injectable()
 export class SessionKeyRepository {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectWechatAuthDataSource() private readonly dataSource: DataSource,
     private readonly cipher: DataCipher,
   ) {}
 

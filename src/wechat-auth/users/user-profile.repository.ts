@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWechatAuthDataSource } from '../core/data-source';
 import { DataSource } from 'typeorm';
 import type { ProfileUpdate } from './identity.repository';
 
 /** What a user tells us about themselves through WeChat once signed in: phone number and profile. */
 @Injectable()
 export class UserProfileRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
 
   /** False when the user no longer exists. */
   async setPhone(userId: string, phone: string): Promise<boolean> {

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWechatAuthDataSource } from '../core/data-source';
 import { DataSource } from 'typeorm';
 import { User } from './entities/user.entity';
 import { WechatIdentity } from './entities/wechat-identity.entity';
 
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
 
 
   findWithIdentities(id: string): Promise<User | null> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { AppConfig, DataKey } from '../../../app/config/app-config';
+import { WechatAuthConfig, DataKey } from '../../options/wechat-auth-config';
 
 const VERSION = 'v1';
 const IV_BYTES = 12;
@@ -18,7 +18,7 @@ export class DataCipher {
   private readonly current: DataKey;
   private readonly keys: Map<string, Buffer>;
 
-  constructor(config: AppConfig) {
+  constructor(config: WechatAuthConfig) {
     this.current = config.dataEncryption.current;
     this.keys = new Map(config.dataEncryption.keys.map((key) => [key.kid, key.key]));
   }

@@ -49,7 +49,7 @@ export function toErrorResponse(exception: unknown): { body: ErrorBody; headers:
     headers,
   });
   if (exception instanceof AppError) {
-    return respond(exception.code, exception.status, exception.message, exception.headers);
+    return respond(exception.code, exception.getStatus(), exception.message, exception.headers);
   }
   if (exception instanceof ThrottlerException) {
     return respond('rate_limited', 429, new AppError('rate_limited').message);
@@ -62,10 +62,10 @@ export function toErrorResponse(exception: unknown): { body: ErrorBody; headers:
   }
   const parserCode = parserErrorCode(exception);
   if (parserCode) {
-    const status = new AppError(parserCode).status;
+    const status = new AppError(parserCode).getStatus();
     const message = parserCode === 'invalid_request' ? 'The request body is not valid JSON.' : new AppError(parserCode).message;
     return respond(parserCode, status, message);
   }
   const fallback = new AppError(isDatabaseUnavailable(exception) ? 'service_unavailable' : 'internal_error');
-  return respond(fallback.code, fallback.status, fallback.message);
+  return respond(fallback.code, fallback.getStatus(), fallback.message);
 }

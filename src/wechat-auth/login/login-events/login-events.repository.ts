@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWechatAuthDataSource } from '../../core/data-source';
 import { DataSource } from 'typeorm';
 import { LoginEvent } from './login-event.entity';
 
@@ -7,7 +7,7 @@ export type NewLoginEvent = Pick<LoginEvent, 'kind' | 'result'> & Partial<Pick<L
 
 @Injectable()
 export class LoginEventsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
 
   /** One row per attempt, written on every login: plain SQL rather than a query builder run each time. */
   async record(event: NewLoginEvent): Promise<void> {

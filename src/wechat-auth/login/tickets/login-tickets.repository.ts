@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWechatAuthDataSource } from '../../core/data-source';
 import { DataSource } from 'typeorm';
 
 export interface NewLoginTicket {
@@ -10,7 +10,7 @@ export interface NewLoginTicket {
 
 @Injectable()
 export class LoginTicketsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
 
   async create(ticketHash: Buffer, ticket: NewLoginTicket, ttlSeconds: number): Promise<void> {
     await this.dataSource.query(

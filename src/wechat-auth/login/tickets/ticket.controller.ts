@@ -7,8 +7,10 @@ import { Public } from '../../tokens/decorators/public.decorator';
 import { TokenPair } from '../../sessions/token-pair';
 import { LoginTicketService } from './login-ticket.service';
 import { RedeemTicketDto } from './ticket.dto';
+import { FollowsApiConventions } from '../../core/http/http-conventions';
 
 @ApiTags('sessions')
+@FollowsApiConventions()
 @Controller('auth/ticket')
 export class TicketController {
   constructor(private readonly tickets: LoginTicketService) {}

@@ -1,8 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
 import { AuthUser } from '../auth-user';
+import { requestOf } from '../guards/request-of';
 
-/** The signed-in caller of a guarded route, as its access token says. */
-export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): AuthUser => {
-  return context.switchToHttp().getRequest<Request & { user: AuthUser }>().user;
-});
+/** The signed-in caller of a guarded route or resolver, as its access token says. */
+export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): AuthUser => requestOf(context)!.user!);

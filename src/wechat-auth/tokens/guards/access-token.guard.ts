@@ -1,18 +1,20 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
 import { AppError } from '../../core/errors/app-error';
-import { AuthUser } from '../auth-user';
 import { IS_PUBLIC } from '../decorators/public.decorator';
 import { RevocationList } from '../revocation/revocation-list';
 import { AccessTokenService } from '../access-token.service';
+import { AuthenticatedRequest, requestOf } from './request-of';
 
 const BEARER = /^Bearer +([A-Za-z0-9_.-]+) *$/i;
 
 /**
- * The global guard: every route needs a valid access token unless marked
- * `@Public()`. It touches no database: the signature, the claims and the
- * in-memory revocation list (ended sessions, disabled users) decide.
+ * The global guard: every handler needs a valid access token unless marked
+ * `@Public()`. HTTP routes and GraphQL resolvers read the bearer token of
+ * their request; handlers of other kinds (WebSocket gateways, microservice
+ * patterns) carry none we could check, so they are refused unless public.
+ * It touches no database: the signature, the claims and the in-memory
+ * revocation list (ended sessions, disabled users) decide.
  */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
@@ -23,10 +25,10 @@ export class AccessTokenGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    if (context.getType() !== 'http') return true;
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const request = requestOf(context);
+    if (!request) throw new AppError('unauthorized', 'This handler needs an access token and cannot receive one here: mark it @Public() or guard it yourself.');
 
-    const request = context.switchToHttp().getRequest<Request & { user?: AuthUser }>();
     const header = request.headers.authorization;
     if (!header) throw new AppError('unauthorized');
     const token = BEARER.exec(header)?.[1];
@@ -35,7 +37,8 @@ export class AccessTokenGuard implements CanActivate {
     const user = this.accessTokens.verify(token);
     if (this.revocations.isUserDisabled(user.id)) throw new AppError('user_disabled');
     if (this.revocations.isSessionRevoked(user.sessionId)) throw new AppError('session_revoked');
-    request.user = user;
+    (request as AuthenticatedRequest).user = user;
     return true;
   }
 }
+

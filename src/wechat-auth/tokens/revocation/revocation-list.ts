@@ -1,5 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { AppConfig } from '../../../app/config/app-config';
+import { WechatAuthConfig } from '../../options/wechat-auth-config';
 import { RevocationEvent, revocationWindowMs, SessionRevokedEvent, UserStatusEvent } from './revocation-events';
 
 const PRUNE_EVERY_MS = 60_000;
@@ -21,7 +21,7 @@ export class RevocationList implements OnModuleDestroy {
   private readonly windowMs: number;
   private readonly pruneTimer = setInterval(() => this.prune(Date.now()), PRUNE_EVERY_MS).unref();
 
-  constructor(config: AppConfig) {
+  constructor(config: WechatAuthConfig) {
     this.windowMs = revocationWindowMs(config.auth.accessTtlSeconds);
   }
 

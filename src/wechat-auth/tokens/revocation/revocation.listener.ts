@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { Client } from 'pg';
-import { AppConfig } from '../../../app/config/app-config';
-import { DATABASE_URL } from '../../../app/database/database.module';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Client, ClientConfig, Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { InjectWechatAuthDataSource } from '../../core/data-source';
+import { WechatAuthConfig } from '../../options/wechat-auth-config';
 import { SessionsRepository } from '../../sessions/sessions.repository';
 import { UserStatusRepository } from '../../sessions/user-status.repository';
 import { parseRevocationEvent, REVOCATION_CHANNEL, revocationWindowMs } from './revocation-events';
@@ -24,11 +25,11 @@ export class RevocationListener implements OnApplicationBootstrap, OnModuleDestr
   private stopped = false;
 
   constructor(
-    @Inject(DATABASE_URL) private readonly databaseUrl: string,
+    @InjectWechatAuthDataSource() private readonly dataSource: DataSource,
     private readonly list: RevocationList,
     private readonly sessions: SessionsRepository,
     private readonly userStatuses: UserStatusRepository,
-    private readonly config: AppConfig,
+    private readonly config: WechatAuthConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -42,7 +43,7 @@ export class RevocationListener implements OnApplicationBootstrap, OnModuleDestr
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: 3000 });
+    const client = new Client({ ...this.connectionSettings(), connectionTimeoutMillis: 3000 });
     this.client = client;
     client.on('notification', (message) => {
       const event = parseRevocationEvent(message.payload);
@@ -63,6 +64,11 @@ export class RevocationListener implements OnApplicationBootstrap, OnModuleDestr
       this.logger.warn(`Revocation feed unavailable (${(error as Error).message}); retrying`);
       this.scheduleReconnect(client);
     }
+  }
+
+  /** The host connection's own settings: LISTEN needs a connection of its own, outside the pool. */
+  private connectionSettings(): ClientConfig {
+    return (this.dataSource.driver as unknown as { master: Pool & { options: ClientConfig } }).master.options;
   }
 
   private scheduleReconnect(client: Client): void {

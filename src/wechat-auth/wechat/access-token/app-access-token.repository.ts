@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWechatAuthDataSource } from '../../core/data-source';
 import { DataSource, EntityManager } from 'typeorm';
 import { DataCipher } from '../../core/crypto/data-cipher';
 import { AppAccessToken } from './app-access-token.entity';
@@ -40,7 +40,7 @@ export class AppTokenStore {
 @Injectable()
 export class AppAccessTokenRepository {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectWechatAuthDataSource() private readonly dataSource: DataSource,
     private readonly cipher: DataCipher,
   ) {}
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppConfig } from '../../../app/config/app-config';
+import { WechatAuthConfig } from '../../options/wechat-auth-config';
 import { WechatApp } from '../apps/wechat-app';
 import { AppError } from '../../core/errors/app-error';
 import { WECHAT_BUSY, wechatError } from './wechat-errors';
@@ -77,7 +77,7 @@ export class WechatApiClient {
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
 
-  constructor(config: AppConfig) {
+  constructor(config: WechatAuthConfig) {
     this.baseUrl = config.wechat.apiBaseUrl.replace(/\/+$/, '');
     this.timeoutMs = config.wechat.timeoutMs;
     this.maxRetries = config.wechat.maxRetries;

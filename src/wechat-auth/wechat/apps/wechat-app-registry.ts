@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../../../app/config/app-config';
+import { WechatAuthConfig } from '../../options/wechat-auth-config';
 import { WechatApp, WechatAppType } from './wechat-app';
 import { AppError } from '../../core/errors/app-error';
 
@@ -8,7 +8,7 @@ import { AppError } from '../../core/errors/app-error';
 export class WechatAppRegistry {
   private readonly apps: readonly WechatApp[];
 
-  constructor(config: AppConfig) {
+  constructor(config: WechatAuthConfig) {
     this.apps = config.wechat.apps;
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWechatAuthDataSource } from '../../core/data-source';
 import { DataSource } from 'typeorm';
 import { ErrorCode } from '../../core/errors/error-codes';
 import { CodeExchange, ExchangedIdentity } from './code-exchange.entity';
@@ -20,7 +20,7 @@ export type Settlement = { identity: ExchangedIdentity } | { errorCode: string }
 /** Every statement stands alone: no connection is held while WeChat is being asked. */
 @Injectable()
 export class CodeExchangeRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
 
   async claim(codeHash: Buffer, appKey: string, stateNonce: Buffer | null, lifetimeSeconds: number, windowSeconds: number): Promise<Claim> {
     // Twice at most: a row purged between the INSERT and the SELECT makes the code new again.

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { VerifiedLogin } from '../../login/login.service';
 import { AppError } from '../../core/errors/app-error';
 import { ERROR_CODES, ErrorCode } from '../../core/errors/error-codes';
-import { AppConfig } from '../../../app/config/app-config';
+import { WechatAuthConfig } from '../../options/wechat-auth-config';
 import { WechatApp } from '../apps/wechat-app';
 import { VerifiedWechatIdentity } from '../../users/wechat-profile';
 import { CodeExchangeRepository } from './code-exchange.repository';
@@ -45,7 +45,7 @@ export class CodeExchangeService implements OnModuleDestroy {
 
   constructor(
     private readonly exchanges: CodeExchangeRepository,
-    config: AppConfig,
+    config: WechatAuthConfig,
   ) {
     this.windowSeconds = config.wechat.codeExchangeWindowSeconds;
     this.maxWaitMs = config.wechat.timeoutMs * (config.wechat.maxRetries + 1) + WAIT_SLACK_MS;

@@ -5,9 +5,11 @@ import { CurrentUser } from '../../tokens/decorators/current-user.decorator';
 import { UserView } from '../../users/user.view';
 import { EncryptedProfileDto, PhoneNumberDto, PhoneNumberView } from './miniprogram-data.dto';
 import { MiniProgramDataService } from './miniprogram-data.service';
+import { FollowsApiConventions } from '../../core/http/http-conventions';
 
 @ApiTags('mini program')
 @ApiBearerAuth()
+@FollowsApiConventions()
 @Controller('auth/wechat/miniprogram')
 export class MiniProgramDataController {
   constructor(private readonly data: MiniProgramDataService) {}

@@ -7,8 +7,10 @@ import { TokenPair } from '../../sessions/token-pair';
 import { CredentialThrottlerGuard } from '../../throttling/credential-throttler.guard';
 import { MiniProgramLoginDto } from './miniprogram-login.dto';
 import { MINIPROGRAM_STRATEGY } from './miniprogram.strategy';
+import { FollowsApiConventions } from '../../core/http/http-conventions';
 
 @ApiTags('mini program')
+@FollowsApiConventions()
 @Controller('auth/wechat/miniprogram')
 export class MiniProgramController {
   /** The strategy has already validated the body and signed the user in. */

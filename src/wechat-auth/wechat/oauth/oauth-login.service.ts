@@ -3,7 +3,7 @@ import { LoginService } from '../../login/login.service';
 import { ClientInfo } from '../../sessions/session.service';
 import { LoginTicketService } from '../../login/tickets/login-ticket.service';
 import { AppError } from '../../core/errors/app-error';
-import { AppConfig } from '../../../app/config/app-config';
+import { WechatAuthConfig } from '../../options/wechat-auth-config';
 import { WechatApp, WechatAppType } from '../apps/wechat-app';
 import { VerifiedWechatIdentity } from '../../users/wechat-profile';
 import { WechatApiClient } from '../api/wechat-api.client';
@@ -32,7 +32,7 @@ export class OAuthLoginService {
   private readonly openBaseUrl: string;
 
   constructor(
-    config: AppConfig,
+    config: WechatAuthConfig,
     private readonly apps: WechatAppRegistry,
     private readonly wechat: WechatApiClient,
     private readonly states: OAuthStateSigner,
@@ -45,14 +45,19 @@ export class OAuthLoginService {
     this.openBaseUrl = config.wechat.openBaseUrl.replace(/\/+$/, '');
   }
 
-  /** WeChat's authorize page (QR page for website apps) for this app, with a fresh signed state. */
-  authorizeUrl(appKey: string, query: AuthorizeQueryDto): string {
+  /**
+   * WeChat's authorize page (QR page for website apps) for this app, with a
+   * fresh signed state. `authorizePath` is the path the browser reached us
+   * at: the callback route sits beside it, under whatever global prefix or
+   * RouterModule path the host mounted the module at.
+   */
+  authorizeUrl(appKey: string, query: AuthorizeQueryDto, authorizePath: string): string {
     const app = this.apps.resolve(appKey, OAUTH_APP_TYPES);
     const scope = this.scopeFor(app, query.scope);
     const returnTo = this.returnTos.check(query.returnTo ?? '/');
     const params = new URLSearchParams({
       appid: app.appid,
-      redirect_uri: this.callbackUrl(app, returnTo),
+      redirect_uri: this.callbackUrl(app, returnTo, authorizePath),
       response_type: 'code',
       scope,
       state: this.states.sign(app, returnTo),
@@ -95,8 +100,11 @@ export class OAuthLoginService {
     return scope;
   }
 
-  private callbackUrl(app: WechatApp, returnTo: string): string {
-    return `${this.publicBaseUrl}/auth/wechat/oauth/${encodeURIComponent(app.key)}/callback?${new URLSearchParams({ returnTo }).toString()}`;
+  /** Only the route's path comes from the request; scheme and host are always the configured public base URL. */
+  private callbackUrl(app: WechatApp, returnTo: string, authorizePath: string): string {
+    // '<prefix>/auth/wechat/oauth/<app>/authorize' → '<prefix>/auth/wechat/oauth'
+    const routeBase = authorizePath.split('?')[0].replace(/\/+$/, '').split('/').slice(0, -2).join('/');
+    return `${this.publicBaseUrl}${routeBase}/${encodeURIComponent(app.key)}/callback?${new URLSearchParams({ returnTo }).toString()}`;
   }
 
   private async identityFor(app: WechatApp, code: string): Promise<VerifiedWechatIdentity> {

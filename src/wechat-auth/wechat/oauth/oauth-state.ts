@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../core/errors/app-error';
-import { AppConfig } from '../../../app/config/app-config';
+import { WechatAuthConfig } from '../../options/wechat-auth-config';
 import { WechatApp } from '../apps/wechat-app';
 
 const VERSION = 1;
@@ -46,7 +46,7 @@ export interface VerifiedState {
 export class OAuthStateSigner {
   private readonly secret: string;
 
-  constructor(config: AppConfig) {
+  constructor(config: WechatAuthConfig) {
     this.secret = config.oauth.stateSecret;
   }
 

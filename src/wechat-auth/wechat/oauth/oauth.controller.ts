@@ -7,6 +7,7 @@ import { CredentialThrottlerGuard } from '../../throttling/credential-throttler.
 import { OAuthLoginService } from './oauth-login.service';
 import { AuthorizeQueryDto } from './oauth.dto';
 import { OAUTH_STRATEGY, OAuthOutcome } from './wechat-oauth.strategy';
+import { FollowsApiConventions } from '../../core/http/http-conventions';
 
 /** No page of this flow may leak its URL (code, state) to another site, nor be cached. */
 function redirect(res: Response, location: string): void {
@@ -14,6 +15,7 @@ function redirect(res: Response, location: string): void {
 }
 
 @ApiTags('official account and website')
+@FollowsApiConventions()
 @Controller('auth/wechat/oauth/:app')
 export class OAuthController {
   constructor(private readonly oauth: OAuthLoginService) {}
@@ -21,8 +23,8 @@ export class OAuthController {
   @Public()
   @Get('authorize')
   @ApiFoundResponse({ description: "Redirect to WeChat's authorize page (QR page for website apps)." })
-  authorize(@Param('app') app: string, @Query() query: AuthorizeQueryDto, @Res() res: Response): void {
-    redirect(res, this.oauth.authorizeUrl(app, query));
+  authorize(@Param('app') app: string, @Query() query: AuthorizeQueryDto, @Req() request: Request, @Res() res: Response): void {
+    redirect(res, this.oauth.authorizeUrl(app, query, request.url));
   }
 
   @Public()

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../../core/errors/app-error';
-import { AppConfig } from '../../../app/config/app-config';
+import { WechatAuthConfig } from '../../options/wechat-auth-config';
 
 // The return path rides in the callback URL WeChat redirects to: keep it well under URL limits.
 const MAX_LENGTH = 1024;
@@ -25,7 +25,7 @@ function decodedOnce(text: string): string | null {
 export class ReturnToPolicy {
   private readonly allowedOrigins: ReadonlySet<string>;
 
-  constructor(config: AppConfig) {
+  constructor(config: WechatAuthConfig) {
     this.allowedOrigins = new Set(config.oauth.frontendOrigins);
   }
 

@@ -1,0 +1,66 @@
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { WechatApp } from '../wechat/apps/wechat-app';
+
+
+/**
+ * What a host passes to `WechatAuthModule.forRoot()` or returns from the
+ * factory of `forRootAsync()`. Validated at start-up: a bad value stops the
+ * app with one line naming every problem.
+ */
+export interface WechatAuthModuleOptions {
+  /** The WeChat apps users sign in with (Mini Program, Official Account, website). */
+  apps: WechatApp[];
+  jwt: {
+    /** HMAC key of access tokens, at least 32 random characters; every instance shares it. */
+    secret: string;
+    /** `kid` of the signing key (default: derived from the secret). */
+    keyId?: string;
+    /** Old keys still accepted while the tokens they signed expire. */
+    previousKeys?: Array<{ kid: string; secret: string }>;
+    issuer?: string;
+    audience?: string;
+    /** Access token lifetime in seconds (default 900). */
+    accessTtlSeconds?: number;
+    /** Refresh token lifetime in seconds, sliding per rotation (default 30 days). */
+    refreshTtlSeconds?: number;
+  };
+  /** Seals session keys and app access tokens at rest (AES-256-GCM). */
+  dataEncryption: {
+    /** 32 random bytes, base64 (`openssl rand -base64 32`). */
+    key: string;
+    keyId?: string;
+    /** Old keys (32 bytes, base64) still able to open what they sealed. */
+    previousKeys?: Array<{ kid: string; key: string }>;
+  };
+  /** Where browsers reach this service, with any path prefix a proxy adds; OAuth callback URLs start with it. */
+  publicBaseUrl: string;
+  /** Origins a login's `returnTo` may point at; relative paths are always allowed. */
+  frontendOrigins?: string[];
+  /** HMAC key of OAuth states (default: derived from the JWT secret). */
+  oauthStateSecret?: string;
+  wechat?: {
+    /** WeChat's server API (default https://api.weixin.qq.com); the sandbox's URL in local runs. */
+    apiBaseUrl?: string;
+    /** WeChat's browser authorize pages (default https://open.weixin.qq.com). */
+    openBaseUrl?: string;
+    timeoutMs?: number;
+    /** Retries on WeChat busy (-1), 5xx and refused connections; never after a timeout. */
+    maxRetries?: number;
+    /** Copies of one code arriving within this many seconds share the first arrival's answer. */
+    codeExchangeWindowSeconds?: number;
+  };
+  throttling?: {
+    perIpPerMinute?: number;
+    perCredentialPerMinute?: number;
+    /** Where the counters live (default: a PostgreSQL table shared by all instances). */
+    storage?: ThrottlerStorage;
+  };
+}
+
+/** Settings fixed when the module is imported, for `forRoot` and `forRootAsync` alike. */
+export interface WechatAuthModuleExtras {
+  /** Register the access-token and roles guards for every route of the app (default true). */
+  globalGuards?: boolean;
+  /** The host's TypeORM connection name, when it is not the default one. */
+  dataSourceName?: string;
+}

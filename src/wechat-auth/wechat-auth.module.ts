@@ -1,0 +1,147 @@
+import { ConfigurableModuleBuilder, Module, Provider } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { DataCipher } from './core/crypto/data-cipher';
+import { WECHAT_AUTH_DATA_SOURCE } from './core/data-source';
+import { AllExceptionsFilter } from './core/http/all-exceptions.filter';
+import { LoginEventsRepository } from './login/login-events/login-events.repository';
+import { LoginService } from './login/login.service';
+import { LoginTicketService } from './login/tickets/login-ticket.service';
+import { LoginTicketsRepository } from './login/tickets/login-tickets.repository';
+import { TicketController } from './login/tickets/ticket.controller';
+import { resolveWechatAuthConfig, WechatAuthConfig } from './options/wechat-auth-config';
+import { WechatAuthModuleExtras, WechatAuthModuleOptions } from './options/wechat-auth-options';
+import { SessionService } from './sessions/session.service';
+import { SessionsController } from './sessions/sessions.controller';
+import { SessionsRepository } from './sessions/sessions.repository';
+import { UserStatusRepository } from './sessions/user-status.repository';
+import { UserStatusService } from './sessions/user-status.service';
+import { CredentialThrottlerGuard, SIGN_IN_THROTTLER_STORAGE } from './throttling/credential-throttler.guard';
+import { PostgresThrottlerStorage } from './throttling/postgres-throttler.storage';
+import { AccessTokenService } from './tokens/access-token.service';
+import { AccessTokenGuard } from './tokens/guards/access-token.guard';
+import { RolesGuard } from './tokens/guards/roles.guard';
+import { RevocationList } from './tokens/revocation/revocation-list';
+import { RevocationListener } from './tokens/revocation/revocation.listener';
+import { IdentityLinker } from './users/identity-linker.service';
+import { IdentityRepository } from './users/identity.repository';
+import { SessionKeyRepository } from './users/session-key.repository';
+import { UserProfileRepository } from './users/user-profile.repository';
+import { UsersRepository } from './users/users.repository';
+import { AppAccessTokenRepository } from './wechat/access-token/app-access-token.repository';
+import { AppAccessTokens } from './wechat/access-token/app-access-tokens.service';
+import { WechatApiClient } from './wechat/api/wechat-api.client';
+import { WechatAppRegistry } from './wechat/apps/wechat-app-registry';
+import { CodeExchangeRepository } from './wechat/code-exchange/code-exchange.repository';
+import { CodeExchangeService } from './wechat/code-exchange/code-exchange.service';
+import { MiniProgramDataController } from './wechat/miniprogram/miniprogram-data.controller';
+import { MiniProgramDataService } from './wechat/miniprogram/miniprogram-data.service';
+import { MiniProgramController } from './wechat/miniprogram/miniprogram.controller';
+import { MiniProgramStrategy } from './wechat/miniprogram/miniprogram.strategy';
+import { OAuthLoginService } from './wechat/oauth/oauth-login.service';
+import { OAuthStateSigner } from './wechat/oauth/oauth-state';
+import { OAuthController } from './wechat/oauth/oauth.controller';
+import { ReturnToPolicy } from './wechat/oauth/return-to';
+import { WechatOAuthStrategy } from './wechat/oauth/wechat-oauth.strategy';
+
+/** Closed by default: every route of the app needs an access token unless `@Public()`. */
+const GLOBAL_GUARDS: Provider[] = [
+  { provide: APP_GUARD, useExisting: AccessTokenGuard },
+  { provide: APP_GUARD, useExisting: RolesGuard },
+];
+
+const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = new ConfigurableModuleBuilder<WechatAuthModuleOptions>()
+  .setClassMethodName('forRoot')
+  .setExtras<WechatAuthModuleExtras>({ globalGuards: true }, (definition, extras) => ({
+    ...definition,
+    // Global, so feature modules inject the exported services and the guards find the token service without importing anything.
+    global: true,
+    providers: [
+      ...(definition.providers ?? []),
+      { provide: WECHAT_AUTH_DATA_SOURCE, useExisting: getDataSourceToken(extras.dataSourceName) },
+      ...(extras.globalGuards ? GLOBAL_GUARDS : []),
+    ],
+  }))
+  .build();
+
+export { MODULE_OPTIONS_TOKEN as WECHAT_AUTH_OPTIONS };
+
+const SIGN_IN_STORAGE: Provider = {
+  provide: SIGN_IN_THROTTLER_STORAGE,
+  inject: [WechatAuthConfig, WECHAT_AUTH_DATA_SOURCE],
+  useFactory: (config: WechatAuthConfig, dataSource: DataSource) => config.throttling.storage ?? new PostgresThrottlerStorage(dataSource),
+};
+
+/**
+ * WeChat sign-in for a whole Nest app: the login endpoints (Mini Program,
+ * Official Account, website), sessions and refresh, and the guards and
+ * decorators the host's other modules use. Import it once with `forRoot` or
+ * `forRootAsync`; it works in the host's TypeORM connection, whose
+ * migrations list must include `WECHAT_AUTH_MIGRATIONS`.
+ */
+@Module({
+  imports: [PassportModule],
+  controllers: [SessionsController, TicketController, MiniProgramController, MiniProgramDataController, OAuthController],
+  providers: [
+    { provide: WechatAuthConfig, inject: [MODULE_OPTIONS_TOKEN], useFactory: resolveWechatAuthConfig },
+    SIGN_IN_STORAGE,
+    AllExceptionsFilter,
+    DataCipher,
+    IdentityRepository,
+    IdentityLinker,
+    UsersRepository,
+    SessionKeyRepository,
+    UserProfileRepository,
+    AccessTokenService,
+    AccessTokenGuard,
+    RolesGuard,
+    RevocationList,
+    RevocationListener,
+    SessionsRepository,
+    SessionService,
+    UserStatusRepository,
+    UserStatusService,
+    LoginEventsRepository,
+    LoginService,
+    LoginTicketsRepository,
+    LoginTicketService,
+    CredentialThrottlerGuard,
+    WechatAppRegistry,
+    WechatApiClient,
+    CodeExchangeRepository,
+    CodeExchangeService,
+    MiniProgramStrategy,
+    OAuthStateSigner,
+    ReturnToPolicy,
+    OAuthLoginService,
+    WechatOAuthStrategy,
+    AppAccessTokenRepository,
+    AppAccessTokens,
+    MiniProgramDataService,
+  ],
+  exports: [
+    WechatAuthConfig,
+    WECHAT_AUTH_DATA_SOURCE,
+    AccessTokenGuard,
+    RolesGuard,
+    AccessTokenService,
+    SessionService,
+    UserStatusService,
+    LoginService,
+    LoginTicketService,
+    LoginEventsRepository,
+    UsersRepository,
+    UserProfileRepository,
+    SessionKeyRepository,
+    DataCipher,
+    WechatAppRegistry,
+    WechatApiClient,
+    AppAccessTokens,
+    CredentialThrottlerGuard,
+    SIGN_IN_THROTTLER_STORAGE,
+    AllExceptionsFilter,
+  ],
+})
+export class WechatAuthModule extends ConfigurableModuleClass {}

@@ -1,0 +1,111 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import request from 'supertest';
+import { DEMO_APPS } from '../../src/sandbox/demo-apps';
+import { freePort } from '../support/global-setup';
+import { hostAppModule } from '../support/host-app/host-app.module';
+import { persona, startTestApp, TestApp } from '../support/test-app';
+
+const MINIPROGRAM = DEMO_APPS.find((app) => app.type === 'miniprogram')!;
+const OFFICIAL_ACCOUNT = DEMO_APPS.find((app) => app.type === 'official_account')!;
+
+/** A database of its own, so the host runs the module's migrations with its own as a new team would. */
+async function withDatabase(action: 'create' | 'drop', name: string): Promise<void> {
+  const admin = new Client(process.env.DATABASE_URL);
+  await admin.connect();
+  try {
+    await admin.query(action === 'create' ? `CREATE DATABASE ${name}` : `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+describe('a host app of its own imports the module with forRootAsync', () => {
+  const databaseName = `host_app_${randomUUID().replace(/-/g, '')}`;
+  let wechat: TestApp;
+  let host: INestApplication;
+  let http: ReturnType<typeof request>;
+
+  beforeAll(async () => {
+    await withDatabase('create', databaseName);
+    // This repository's app only serves the WeChat sandbox here; the host talks to it over HTTP like to WeChat.
+    wechat = await startTestApp();
+    const port = await freePort();
+    const databaseUrl = new URL(process.env.DATABASE_URL!);
+    databaseUrl.pathname = `/${databaseName}`;
+    host = await NestFactory.create(
+      hostAppModule({ databaseUrl: databaseUrl.toString(), sandboxUrl: `${wechat.url}/sandbox`, publicBaseUrl: `http://127.0.0.1:${port}` }),
+      { logger: false },
+    );
+    host.setGlobalPrefix('api');
+    await host.listen(port, '127.0.0.1');
+    http = request(`http://127.0.0.1:${port}`);
+  });
+
+  afterAll(async () => {
+    await host?.close();
+    await wechat?.close();
+    await withDatabase('drop', databaseName);
+  });
+
+  async function miniProgramLogin(): Promise<{ accessToken: string; user: { id: string } }> {
+    const { code } = (await wechat.http.post('/sandbox/wx.login').send({ appid: MINIPROGRAM.appid, user: persona() }).expect(200)).body as { code: string };
+    return (await http.post('/api/auth/wechat/miniprogram/login').send({ code }).expect(200)).body;
+  }
+
+  it('signs a Mini Program user in through the sandbox, under the host global prefix', async () => {
+    const login = await miniProgramLogin();
+    const orders = await http.get('/api/orders').set('Authorization', `Bearer ${login.accessToken}`).expect(200);
+    expect(orders.body).toEqual({ userId: login.user.id });
+  });
+
+  it('keeps the host prefix in the OAuth callback URL and completes the login', async () => {
+    const authorize = await http.get(`/api/auth/wechat/oauth/${OFFICIAL_ACCOUNT.key}/authorize`).query({ returnTo: '/done' }).expect(302);
+    const page = new URL((authorize.headers.location as string).split('#')[0]);
+    const redirectUri = new URL(page.searchParams.get('redirect_uri')!);
+    expect(redirectUri.pathname).toBe(`/api/auth/wechat/oauth/${OFFICIAL_ACCOUNT.key}/callback`);
+
+    page.searchParams.set('user', persona());
+    const consent = await wechat.http.get(page.pathname + page.search).expect(302);
+    const callbackUrl = new URL(consent.headers.location as string);
+    const callback = await http.get(callbackUrl.pathname + callbackUrl.search).expect(302);
+    const ticket = new URLSearchParams((callback.headers.location as string).split('#')[1]).get('ticket');
+    expect(ticket).toBeTruthy();
+    const pair = await http.post('/api/auth/ticket').send({ ticket }).expect(200);
+    await http.get('/api/orders').set('Authorization', `Bearer ${pair.body.accessToken}`).expect(200);
+  });
+
+  it.each([
+    ['no token', undefined, 'unauthorized'],
+    ['a malformed header', 'Bearer', 'invalid_token'],
+    ['a forged token', 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl', 'invalid_token'],
+  ])('answers a guarded host route with %s by 401 in the API.md shape, never 500', async (_case, authorization, error) => {
+    const call = http.get('/api/orders');
+    if (authorization) call.set('Authorization', authorization);
+    const response = await call.expect(401);
+    expect(response.body).toEqual({ statusCode: 401, error, message: expect.any(String) });
+  });
+
+  it('answers the module routes in the API.md error shape without this app filters or pipes', async () => {
+    const response = await http.post('/api/auth/wechat/miniprogram/login').send({ code: 'x', extra: 1 }).expect(400);
+    expect(response.body).toEqual({ statusCode: 400, error: 'invalid_request', message: expect.any(String) });
+    const refresh = await http.post('/api/auth/refresh').send({ refreshToken: 'nope', extra: true }).expect(400);
+    expect(refresh.body.error).toBe('invalid_request');
+  });
+
+  it('leaves the host throttler in charge of the host routes', async () => {
+    await http.get('/api/orders/catalogue').expect(200);
+    await http.get('/api/orders/catalogue').expect(200);
+    await http.get('/api/orders/catalogue').expect(429);
+  });
+
+  it('writes in the host connection, where the host tables reference the module users', async () => {
+    const login = await miniProgramLogin();
+    const orders = host.get<{ query(sql: string, params: unknown[]): Promise<unknown> }>('hostDataSource');
+    await orders.query('INSERT INTO host_orders (user_id) VALUES ($1)', [login.user.id]);
+    const rows = (await orders.query('SELECT count(*)::int AS n FROM host_orders WHERE user_id = $1', [login.user.id])) as Array<{ n: number }>;
+    expect(rows[0].n).toBe(1);
+  });
+});
