@@ -13,11 +13,6 @@ export interface UserListFilter {
   status?: UserStatus;
 }
 
-export interface UnboundIdentity {
-  appKey: string;
-  openid: string;
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RECENT_LOGIN_EVENTS = 50;
 export const FILTERED_COUNT_CAP = 10_000;
@@ -107,37 +102,6 @@ export class AdminUsersRepository {
 
   recentLoginEvents(userId: string): Promise<LoginEvent[]> {
     return this.dataSource.manager.find(LoginEvent, { where: { userId }, order: { createdAt: 'DESC' }, take: RECENT_LOGIN_EVENTS });
-  }
-
-  /**
-   * Detaches an identity from its user. When no identity left carries the
-   * user's unionid, the user lets go of it too: otherwise the next login of
-   * that WeChat account would be linked straight back by its unionid.
-   */
-  async unbindIdentity(userId: string, identityId: string): Promise<UnboundIdentity | undefined> {
-    return this.dataSource.transaction(async (db) => {
-      const [identity] = (await db.query(`SELECT appid, openid, unionid FROM wechat_identities WHERE id = $1 AND user_id = $2`, [
-        identityId,
-        userId,
-      ])) as Array<{ appid: string; openid: string; unionid: string | null }>;
-      if (!identity) return undefined;
-      // The locks IdentityLinker takes, so a login of this identity waits for the unbind rather than racing it.
-      const keys = [`identity:${identity.appid}:${identity.openid}`, ...(identity.unionid ? [`unionid:${identity.unionid}`] : [])].sort();
-      for (const key of keys) await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
-
-      const [deleted] = (await db.query(`DELETE FROM wechat_identities WHERE id = $1 AND user_id = $2 RETURNING app_key, openid`, [
-        identityId,
-        userId,
-      ])) as [Array<{ app_key: string; openid: string }>, number];
-      if (!deleted[0]) return undefined;
-      await db.query(
-        `UPDATE users u SET unionid = NULL, updated_at = now()
-         WHERE u.id = $1 AND u.unionid IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM wechat_identities i WHERE i.user_id = u.id AND i.unionid = u.unionid)`,
-        [userId],
-      );
-      return { appKey: deleted[0].app_key, openid: deleted[0].openid };
-    });
   }
 
   /** The user's roles after adding `role`, or undefined when there is no such user. */

@@ -6,6 +6,7 @@ import { UserStatusService } from '../wechat-auth/sessions/user-status.service';
 import { AppError } from '../wechat-auth/core/errors/app-error';
 import { User } from '../wechat-auth/users/entities/user.entity';
 import { UsersRepository } from '../wechat-auth/users/users.repository';
+import { IdentityUnbinder } from '../wechat-auth/users/identity-unbinder.service';
 import { ListUsersQuery } from './admin-users.dto';
 import { AdminUsersRepository } from './admin-users.repository';
 import {
@@ -33,6 +34,7 @@ export class AdminUsersService {
     private readonly statuses: UserStatusService,
     private readonly sessions: SessionService,
     private readonly events: LoginEventsRepository,
+    private readonly unbinder: IdentityUnbinder,
   ) {}
 
   async list(query: ListUsersQuery): Promise<AdminUserPage> {
@@ -69,11 +71,10 @@ export class AdminUsersService {
 
   /** The sessions opened through the unbound identity's app end with it. */
   async unbindIdentity(action: AdminAction, userId: string, identityId: string): Promise<void> {
-    const unbound = await this.adminUsers.unbindIdentity(userId, identityId);
+    const unbound = await this.unbinder.unbind(userId, identityId);
     if (!unbound) throw new AppError('not_found', 'This user has no such identity.');
-    const revoked = await this.sessions.revokeUserSessions(userId, 'identity_unbound', unbound.appKey);
     await this.events.record({
-      ...this.actionEvent(action, userId, 'admin_unbind_identity', { identityId, openid: unbound.openid, revoked }),
+      ...this.actionEvent(action, userId, 'admin_unbind_identity', { identityId, openid: unbound.openid, revoked: unbound.revokedSessions }),
       appKey: unbound.appKey,
     });
   }

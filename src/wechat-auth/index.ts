@@ -30,6 +30,8 @@ export { User } from './users/entities/user.entity';
 export type { UserStatus } from './users/entities/user.entity';
 export { WechatIdentity } from './users/entities/wechat-identity.entity';
 export { UsersRepository } from './users/users.repository';
+export { IdentityUnbinder } from './users/identity-unbinder.service';
+export type { UnbindResult } from './users/identity-unbinder.service';
 export { UserStatusService } from './sessions/user-status.service';
 export { SessionService } from './sessions/session.service';
 export { LoginEventsRepository } from './login/login-events/login-events.repository';

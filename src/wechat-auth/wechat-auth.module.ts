@@ -26,6 +26,7 @@ import { RolesGuard } from './tokens/guards/roles.guard';
 import { RevocationList } from './tokens/revocation/revocation-list';
 import { RevocationListener } from './tokens/revocation/revocation.listener';
 import { IdentityLinker } from './users/identity-linker.service';
+import { IdentityUnbinder } from './users/identity-unbinder.service';
 import { IdentityRepository } from './users/identity.repository';
 import { SessionKeyRepository } from './users/session-key.repository';
 import { UserProfileRepository } from './users/user-profile.repository';
@@ -91,6 +92,7 @@ const SIGN_IN_STORAGE: Provider = {
     DataCipher,
     IdentityRepository,
     IdentityLinker,
+    IdentityUnbinder,
     UsersRepository,
     SessionKeyRepository,
     UserProfileRepository,
@@ -133,6 +135,7 @@ const SIGN_IN_STORAGE: Provider = {
     LoginTicketService,
     LoginEventsRepository,
     UsersRepository,
+    IdentityUnbinder,
     UserProfileRepository,
     SessionKeyRepository,
     DataCipher,

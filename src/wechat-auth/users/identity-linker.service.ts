@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { identityLockKeys } from '../core/advisory-locks';
 import { User } from './entities/user.entity';
 import { WechatIdentity } from './entities/wechat-identity.entity';
 import { IdentityRepository, IdentityTransaction } from './identity.repository';
@@ -47,7 +48,7 @@ export class IdentityLinker {
   private async resolveLocked(tx: IdentityTransaction, verified: VerifiedWechatIdentity, unionid: string | null): Promise<ResolvedLogin> {
     const { app, openid } = verified;
     const profile = verified.profile ?? {};
-    await tx.lock([`identity:${app.appid}:${openid}`, ...(unionid ? [`unionid:${unionid}`] : [])]);
+    await tx.lock(identityLockKeys(app.appid, openid, unionid));
 
     // Re-read under the lock: a concurrent login may have created or linked these rows.
     const identity = await tx.findIdentity(app.appid, openid);

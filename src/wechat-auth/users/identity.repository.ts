@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectWechatAuthDataSource } from '../core/data-source';
 import { DataSource, EntityManager } from 'typeorm';
+import { identityLockKeys, takeAdvisoryLocks } from '../core/advisory-locks';
 import { AppError } from '../core/errors/app-error';
 import { User } from './entities/user.entity';
 import { WechatIdentity } from './entities/wechat-identity.entity';
@@ -12,6 +13,12 @@ export interface NewIdentity {
   appType: WechatIdentity['appType'];
   openid: string;
   unionid: string | null;
+}
+
+/** What an unbind detached, for the caller to end the sessions of that app and record it. */
+export interface UnboundIdentity {
+  appKey: string;
+  openid: string;
 }
 
 export interface ProfileUpdate {
@@ -76,16 +83,9 @@ async function findIdentityWithUser(db: EntityManager, appid: string, openid: st
 export class IdentityTransaction {
   constructor(private readonly db: EntityManager) {}
 
-  /**
-   * Serialises every transaction that touches the same identities or unionids,
-   * so two first logins of one person cannot both create a user. Keys are taken
-   * in sorted order so two transactions never wait on each other in a cycle.
-   */
-  async lock(keys: string[]): Promise<void> {
-    await this.db.query(
-      'SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM (SELECT DISTINCT unnest($1::text[]) AS key ORDER BY key) AS sorted',
-      [keys],
-    );
+  /** Serialises every transaction on these identities and unionids, so two first logins of one person cannot both create a user. */
+  lock(keys: string[]): Promise<void> {
+    return takeAdvisoryLocks(this.db, keys);
   }
 
   findIdentity(appid: string, openid: string): Promise<WechatIdentity | null> {
@@ -198,6 +198,36 @@ export class IdentityRepository {
   /** A returning login that links nothing: two single-row updates, no transaction needed. */
   touchLogin(identityId: string, profile: ProfileUpdate): Promise<User> {
     return new IdentityTransaction(this.dataSource.manager).touchLogin(identityId, profile);
+  }
+
+  /**
+   * Detaches an identity from its user. When no identity left carries the
+   * user's unionid, the user lets go of it too: otherwise the next login of
+   * that WeChat account would be linked straight back by its unionid.
+   */
+  async unbind(userId: string, identityId: string): Promise<UnboundIdentity | undefined> {
+    return this.dataSource.transaction(async (db) => {
+      const [identity] = (await db.query(`SELECT appid, openid, unionid FROM wechat_identities WHERE id = $1 AND user_id = $2`, [
+        identityId,
+        userId,
+      ])) as Array<{ appid: string; openid: string; unionid: string | null }>;
+      if (!identity) return undefined;
+      // The locks IdentityLinker takes, so a login of this identity waits for the unbind rather than racing it.
+      await takeAdvisoryLocks(db, identityLockKeys(identity.appid, identity.openid, identity.unionid));
+
+      const [deleted] = (await db.query(`DELETE FROM wechat_identities WHERE id = $1 AND user_id = $2 RETURNING app_key, openid`, [
+        identityId,
+        userId,
+      ])) as [Array<{ app_key: string; openid: string }>, number];
+      if (!deleted[0]) return undefined;
+      await db.query(
+        `UPDATE users u SET unionid = NULL, updated_at = now()
+         WHERE u.id = $1 AND u.unionid IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM wechat_identities i WHERE i.user_id = u.id AND i.unionid = u.unionid)`,
+        [userId],
+      );
+      return { appKey: deleted[0].app_key, openid: deleted[0].openid };
+    });
   }
 
   transaction<T>(work: (tx: IdentityTransaction) => Promise<T>): Promise<T> {
