@@ -1,12 +1,16 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Session } from './session.entity';
 
 /** One refresh token of a session, kept only as its SHA-256 hash. Spent (`usedAt`) when rotated. */
 @Entity({ name: 'refresh_tokens' })
+@Unique('refresh_tokens_token_hash_key', ['tokenHash'])
+@Index('refresh_tokens_session_id_idx', ['sessionId'])
 export class RefreshToken {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
   @Column({ name: 'session_id', type: 'uuid' })
+  @ForeignKey(() => Session, { name: 'refresh_tokens_session_id_fkey', onDelete: 'CASCADE' })
   sessionId: string;
 
   @Column({ name: 'token_hash', type: 'bytea' })

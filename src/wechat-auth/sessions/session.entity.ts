@@ -1,15 +1,19 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { User } from '../users/entities/user.entity';
 
 /**
  * One login: the family of refresh tokens it hands out. Access tokens carry
  * its id (`sid`), so ending the session ends every token of that login.
  */
 @Entity({ name: 'sessions' })
+@Index('sessions_user_id_idx', ['userId'])
+@Index('sessions_revoked_at_idx', ['revokedAt'], { where: 'revoked_at IS NOT NULL' })
 export class Session {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
   @Column({ name: 'user_id', type: 'uuid' })
+  @ForeignKey(() => User, { name: 'sessions_user_id_fkey', onDelete: 'CASCADE' })
   userId: string;
 
   /** The app key the user logged in with. */

@@ -1,12 +1,18 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { User } from '../../users/entities/user.entity';
 
 /** One login attempt or account event, kept for admins and for abuse analysis. */
 @Entity({ name: 'login_events' })
+@Check('login_events_result_check', `result IN ('success', 'failure')`)
+// Both are (… DESC) in the migration: newest first.
+@Index('login_events_user_id_created_at_idx', ['userId', 'createdAt'])
+@Index('login_events_created_at_idx', ['createdAt'])
 export class LoginEvent {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
   @Column({ name: 'user_id', type: 'uuid', nullable: true })
+  @ForeignKey(() => User, { name: 'login_events_user_id_fkey', onDelete: 'SET NULL' })
   userId: string | null;
 
   @Column({ type: 'text' })

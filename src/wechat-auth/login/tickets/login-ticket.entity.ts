@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
+import { WechatIdentity } from '../../users/entities/wechat-identity.entity';
 
 /**
  * A one-time ticket the OAuth callback hands the browser in the URL fragment,
@@ -6,11 +7,14 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
  * merge of users between callback and redemption cannot orphan it.
  */
 @Entity({ name: 'login_tickets' })
+@Index('login_tickets_expires_at_idx', ['expiresAt'])
+@Index('login_tickets_identity_id_idx', ['identityId'])
 export class LoginTicket {
   @PrimaryColumn({ name: 'ticket_hash', type: 'bytea' })
   ticketHash: Buffer;
 
   @Column({ name: 'identity_id', type: 'uuid' })
+  @ForeignKey(() => WechatIdentity, { name: 'login_tickets_identity_id_fkey', onDelete: 'CASCADE' })
   identityId: string;
 
   @Column({ name: 'app_key', type: 'text' })

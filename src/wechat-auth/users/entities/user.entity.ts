@@ -1,10 +1,21 @@
-import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { WechatIdentity } from './wechat-identity.entity';
 
 export type UserStatus = 'active' | 'disabled';
 
 /** A person. Each WeChat app they used is one WechatIdentity bound to this row. */
 @Entity({ name: 'users' })
+@Check('users_status_check', `status IN ('active', 'disabled')`)
+@Index('users_unionid_key', ['unionid'], { unique: true, where: 'unionid IS NOT NULL' })
+@Index('users_phone_idx', ['phone'], { where: 'phone IS NOT NULL' })
+@Index('users_status_changed_at_idx', ['statusChangedAt'], { where: 'status_changed_at IS NOT NULL' })
+// The admin list pages newest first; the migration orders these (created_at DESC, id DESC), which TypeORM cannot say.
+@Index('users_created_at_id_idx', ['createdAt', 'id'])
+@Index('users_status_created_at_id_idx', ['status', 'createdAt', 'id'])
+@Index('users_linked_created_at_id_idx', ['createdAt', 'id'], { where: 'unionid IS NOT NULL' })
+@Index('users_unlinked_created_at_id_idx', ['createdAt', 'id'], { where: 'unionid IS NULL' })
+// A GIN trigram index (nickname substring search): TypeORM cannot describe one, so it leaves it to the migration.
+@Index('users_nickname_trgm_idx', { synchronize: false })
 export class User {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -27,6 +38,10 @@ export class User {
 
   @Column({ type: 'text', default: 'active' })
   status: UserStatus;
+
+  /** Lets every instance reload recent disables after it reconnects. */
+  @Column({ name: 'status_changed_at', type: 'timestamptz', nullable: true })
+  statusChangedAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,9 +1,15 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { WechatAppType } from '../../wechat/apps/wechat-app';
 import { User } from './user.entity';
 
 /** One (appid, openid) as WeChat's server answered it, bound to exactly one user. */
 @Entity({ name: 'wechat_identities' })
+@Unique('wechat_identities_appid_openid_key', ['appid', 'openid'])
+@Check('wechat_identities_app_type_check', `app_type IN ('miniprogram', 'official_account', 'website')`)
+@Index('wechat_identities_user_id_idx', ['userId'])
+@Index('wechat_identities_unionid_idx', ['unionid'], { where: 'unionid IS NOT NULL' })
+@Index('wechat_identities_app_key_user_id_idx', ['appKey', 'userId'])
+@Index('wechat_identities_openid_idx', ['openid'])
 export class WechatIdentity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -12,7 +18,7 @@ export class WechatIdentity {
   userId: string;
 
   @ManyToOne(() => User, (user) => user.identities, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'wechat_identities_user_id_fkey' })
   user?: User;
 
   @Column({ name: 'app_key', type: 'text' })

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 import type { ProfileUpdate } from '../../users/identity.repository';
 
 export type CodeExchangeStatus = 'pending' | 'done' | 'failed';
@@ -12,6 +12,9 @@ export interface ExchangedIdentity {
 
 /** One WeChat code we were sent, known only by its hash, until the code's lifetime is over. */
 @Entity({ name: 'code_exchanges' })
+@Unique('code_exchanges_state_nonce_key', ['stateNonce'])
+@Check('code_exchanges_status_check', `status IN ('pending', 'done', 'failed')`)
+@Index('code_exchanges_expires_at_idx', ['expiresAt'])
 export class CodeExchange {
   @PrimaryColumn({ name: 'code_hash', type: 'bytea' })
   codeHash: Buffer;
@@ -23,7 +26,7 @@ export class CodeExchange {
   @Column({ name: 'state_nonce', type: 'bytea', nullable: true })
   stateNonce: Buffer | null;
 
-  @Column({ type: 'text' })
+  @Column({ type: 'text', default: 'pending' })
   status: CodeExchangeStatus;
 
   @Column({ type: 'jsonb', nullable: true })
