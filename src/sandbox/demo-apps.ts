@@ -27,4 +27,11 @@ export const DEMO_APPS: readonly WechatApp[] = [
     secret: 'sandbox0000000000000000000000003',
     openPlatformBound: true,
   },
+  {
+    key: 'demo-mobile-app',
+    type: 'mobile_app',
+    appid: 'wxd000000000000004',
+    secret: 'sandbox0000000000000000000000004',
+    openPlatformBound: true,
+  },
 ];

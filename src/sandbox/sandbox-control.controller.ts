@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../wechat-auth/tokens/decorators/public.decorator';
 import { AppError } from '../wechat-auth/core/errors/app-error';
-import { ClockDto, CodeView, FaultDto, SandboxAppView, WxLoginDto } from './sandbox.dto';
+import { ClockDto, CodeView, FaultDto, SandboxAppView, SendAuthDto, WxLoginDto } from './sandbox.dto';
+import { SandboxOAuthWorld } from './sandbox-oauth-world';
 import { SandboxFaults } from './sandbox-faults';
 import { SandboxWorld } from './sandbox-world';
 
@@ -14,6 +15,7 @@ export class SandboxControlController {
   constructor(
     private readonly world: SandboxWorld,
     private readonly faults: SandboxFaults,
+    private readonly oauth: SandboxOAuthWorld,
   ) {}
 
   @Get('apps')
@@ -29,6 +31,16 @@ export class SandboxControlController {
     const app = this.world.app(body.appid);
     if (!app || app.type !== 'miniprogram') throw new AppError('unknown_app', 'The sandbox has no Mini Program with that appid.');
     return { code: this.world.issueLoginCode(app, body.user) };
+  }
+
+  /** What the WeChat app hands a native app after `SendAuth.Req`: a code its server trades like a web authorization's. */
+  @Post('app/sendauth')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CodeView })
+  sendAuth(@Body() body: SendAuthDto): CodeView {
+    const app = this.world.app(body.appid);
+    if (!app || app.type !== 'mobile_app') throw new AppError('unknown_app', 'The sandbox has no mobile app with that appid.');
+    return { code: this.oauth.issueCode(app, body.user, body.scope ?? 'snsapi_userinfo') };
   }
 
   @Post('faults')

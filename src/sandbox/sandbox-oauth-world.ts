@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { WechatApp } from '../wechat-auth/wechat/apps/wechat-app';
-import { CODE_LIFETIME_MS, SandboxWorld, stableId, WechatAnswer } from './sandbox-world';
+import { codeLifetimeSeconds, WechatApp } from '../wechat-auth/wechat/apps/wechat-app';
+import { SandboxWorld, stableId, WechatAnswer } from './sandbox-world';
 
 const ACCESS_TOKEN_TTL_MS = 7200 * 1000;
 const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -49,7 +49,8 @@ export class SandboxOAuthWorld {
   exchangeCode(appid: string, code: string): WechatAnswer | { errcode: number } {
     const issued = this.codes.get(code);
     if (!issued || issued.appid !== appid) return { errcode: 40029 };
-    if (this.world.now() - issued.issuedAt > CODE_LIFETIME_MS) return { errcode: 42003 };
+    const app = this.world.app(appid)!;
+    if (this.world.now() - issued.issuedAt > codeLifetimeSeconds(app.type) * 1000) return { errcode: 42003 };
     if (issued.used) return { errcode: 40163 };
     issued.used = true;
     const refreshToken = randomBytes(24).toString('base64url');

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { WECHAT_APP_TYPES } from '../wechat-auth/wechat/apps/wechat-app';
 
 export class SandboxAppView {
   @ApiProperty() key: string;
-  @ApiProperty({ enum: ['miniprogram', 'official_account', 'website'] }) type: string;
+  @ApiProperty({ enum: WECHAT_APP_TYPES }) type: string;
   @ApiProperty() appid: string;
   @ApiProperty() openPlatformBound: boolean;
 }
@@ -18,6 +19,14 @@ export class WxLoginDto {
   @IsString()
   @Length(1, 64)
   user: string;
+}
+
+/** What a native app's `SendAuth.Req` asks the WeChat app for. */
+export class SendAuthDto extends WxLoginDto {
+  @ApiPropertyOptional({ description: 'The scope SendAuth asks for; mobile apps ask for snsapi_userinfo.', example: 'snsapi_userinfo' })
+  @IsOptional()
+  @IsIn(['snsapi_userinfo'])
+  scope?: string;
 }
 
 export class CodeView {

@@ -42,6 +42,9 @@ import { MiniProgramDataService } from './wechat/miniprogram/miniprogram-data.se
 import { MiniProgramController } from './wechat/miniprogram/miniprogram.controller';
 import { MiniProgramStrategy } from './wechat/miniprogram/miniprogram.strategy';
 import { OAuthLoginService } from './wechat/oauth/oauth-login.service';
+import { OAuthIdentityService } from './wechat/oauth/oauth-identity.service';
+import { MobileAppController } from './wechat/mobile-app/mobile-app.controller';
+import { MobileAppStrategy } from './wechat/mobile-app/mobile-app.strategy';
 import { OAuthStateSigner } from './wechat/oauth/oauth-state';
 import { OAuthController } from './wechat/oauth/oauth.controller';
 import { ReturnToPolicy } from './wechat/oauth/return-to';
@@ -84,7 +87,7 @@ const SIGN_IN_STORAGE: Provider = {
  */
 @Module({
   imports: [PassportModule],
-  controllers: [SessionsController, TicketController, MiniProgramController, MiniProgramDataController, OAuthController],
+  controllers: [SessionsController, TicketController, MiniProgramController, MiniProgramDataController, OAuthController, MobileAppController],
   providers: [
     { provide: WechatAuthConfig, inject: [MODULE_OPTIONS_TOKEN], useFactory: resolveWechatAuthConfig },
     SIGN_IN_STORAGE,
@@ -115,9 +118,11 @@ const SIGN_IN_STORAGE: Provider = {
     CodeExchangeRepository,
     CodeExchangeService,
     MiniProgramStrategy,
+    MobileAppStrategy,
     OAuthStateSigner,
     ReturnToPolicy,
     OAuthLoginService,
+    OAuthIdentityService,
     WechatOAuthStrategy,
     AppAccessTokenRepository,
     AppAccessTokens,

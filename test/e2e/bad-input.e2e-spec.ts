@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { DEMO_APPS } from '../../src/sandbox/demo-apps';
 import { loginAs, MINIPROGRAM, startTestApp, TestApp, TokenPairBody, unknownCode } from '../support/test-app';
 
 /**
@@ -82,6 +83,7 @@ function headerCases(method: Case['method'], path: string): Case[] {
 
 // Well-formed but unknown to WeChat, and unique to this run: codes are remembered across instances and runs.
 const UNKNOWN_CODE = unknownCode();
+const MOBILE_APP = DEMO_APPS.find((app) => app.type === 'mobile_app')!;
 
 let signedIn: TokenPairBody;
 let admin: TokenPairBody;
@@ -91,6 +93,7 @@ const OAUTH = '/auth/wechat/oauth/demo-official-account';
 
 const CASES: Case[] = [
   ...bodyCases('/auth/wechat/miniprogram/login', { code: UNKNOWN_CODE, app: MINIPROGRAM.key }),
+  ...bodyCases('/auth/wechat/app/login', { code: UNKNOWN_CODE, app: MOBILE_APP.key }),
   ...bodyCases('/auth/refresh', { refreshToken: 'A'.repeat(43) }),
   ...bodyCases('/auth/ticket', { ticket: 'A'.repeat(43) }),
   ...bodyCases('/auth/wechat/miniprogram/phone', { code: UNKNOWN_CODE }, asUser),

@@ -37,7 +37,7 @@ describe('WeChat sandbox (standalone)', () => {
 
   it('lists its apps without secrets', async () => {
     const response = await http.get('/sandbox/apps').expect(200);
-    expect(response.body).toHaveLength(3);
+    expect(response.body).toHaveLength(4);
     expect(response.body[0]).toEqual({ key: 'demo-miniprogram', type: 'miniprogram', appid: MINIPROGRAM.appid, openPlatformBound: true });
     expect(response.text).not.toContain(MINIPROGRAM.secret);
   });

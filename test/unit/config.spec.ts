@@ -23,7 +23,7 @@ describe('configuration', () => {
     expect(config.port).toBe(3000);
     expect(config.database.url).toBeUndefined();
     expect(config.sandbox).toEqual({ enabled: true, mounted: true });
-    expect(config.wechat.apps.map((demo) => demo.type)).toEqual(['miniprogram', 'official_account', 'website']);
+    expect(config.wechat.apps.map((demo) => demo.type)).toEqual(['miniprogram', 'official_account', 'website', 'mobile_app']);
     expect(config.wechat.apiBaseUrl).toBe('http://127.0.0.1:3000/sandbox');
     expect(config.auth.secretGenerated).toBe(true);
   });

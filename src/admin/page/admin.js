@@ -93,7 +93,8 @@
   function setUpSignIn(config) {
     var oauth = $('oauth-sign-in');
     config.apps.forEach(function (app) {
-      if (app.type === 'miniprogram') return;
+      // Only browser flows can sign in here: the others' codes come from a phone's WeChat.
+      if (app.type !== 'official_account' && app.type !== 'website') return;
       var link = el('a', app.type === 'website' ? 'Sign in with WeChat (QR code, ' + app.key + ')' : 'Sign in with WeChat (' + app.key + ')', 'button');
       link.href = '/auth/wechat/oauth/' + encodeURIComponent(app.key) + '/authorize?returnTo=' + encodeURIComponent('/admin');
       oauth.appendChild(link);

@@ -1,13 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { User } from './entities/user.entity';
 import { WechatIdentity } from './entities/wechat-identity.entity';
+import { WECHAT_APP_TYPES } from '../wechat/apps/wechat-app';
 
 /** An identity as callers may see it: never its session_key. */
 export class IdentityView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ description: 'Our key of the WeChat app.' }) app: string;
   @ApiProperty() appid: string;
-  @ApiProperty({ enum: ['miniprogram', 'official_account', 'website'] }) appType: string;
+  @ApiProperty({ enum: WECHAT_APP_TYPES }) appType: string;
   @ApiProperty() openid: string;
   @ApiProperty({ type: String, nullable: true }) unionid: string | null;
   @ApiProperty() createdAt: Date;

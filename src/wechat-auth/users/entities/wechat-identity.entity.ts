@@ -5,7 +5,7 @@ import { User } from './user.entity';
 /** One (appid, openid) as WeChat's server answered it, bound to exactly one user. */
 @Entity({ name: 'wechat_identities' })
 @Unique('wechat_identities_appid_openid_key', ['appid', 'openid'])
-@Check('wechat_identities_app_type_check', `app_type IN ('miniprogram', 'official_account', 'website')`)
+@Check('wechat_identities_app_type_check', `app_type IN ('miniprogram', 'official_account', 'website', 'mobile_app')`)
 @Index('wechat_identities_user_id_idx', ['userId'])
 @Index('wechat_identities_unionid_idx', ['unionid'], { where: 'unionid IS NOT NULL' })
 @Index('wechat_identities_app_key_user_id_idx', ['appKey', 'userId'])

@@ -1,5 +1,10 @@
-export const WECHAT_APP_TYPES = ['miniprogram', 'official_account', 'website'] as const;
+export const WECHAT_APP_TYPES = ['miniprogram', 'official_account', 'website', 'mobile_app'] as const;
 export type WechatAppType = (typeof WECHAT_APP_TYPES)[number];
+
+/** How long WeChat accepts a login code of this type of app: Open Platform apps' codes live 10 minutes, the others' 5. */
+export function codeLifetimeSeconds(type: WechatAppType): number {
+  return type === 'website' || type === 'mobile_app' ? 600 : 300;
+}
 
 /** One WeChat app this service logs users in with. */
 export interface WechatApp {

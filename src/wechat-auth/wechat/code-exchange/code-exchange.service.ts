@@ -5,12 +5,10 @@ import { VerifiedLogin } from '../../login/login.service';
 import { AppError } from '../../core/errors/app-error';
 import { ERROR_CODES, ErrorCode } from '../../core/errors/error-codes';
 import { WechatAuthConfig } from '../../options/wechat-auth-config';
-import { WechatApp } from '../apps/wechat-app';
+import { codeLifetimeSeconds, WechatApp } from '../apps/wechat-app';
 import { VerifiedWechatIdentity } from '../../users/wechat-profile';
 import { CodeExchangeRepository } from './code-exchange.repository';
 
-/** WeChat codes work for 5 minutes: after that WeChat refuses them, so we need not remember them. */
-export const WECHAT_CODE_LIFETIME_SECONDS = 300;
 const PURGE_EVERY_MS = 60_000;
 const FIRST_POLL_MS = 20;
 const MAX_POLL_MS = 200;
@@ -54,7 +52,9 @@ export class CodeExchangeService implements OnModuleDestroy {
   /** `verify` asks WeChat about the code; it runs at most once per code, whoever else presents it. */
   async exchange(request: CodeToExchange, verify: () => Promise<VerifiedWechatIdentity>): Promise<VerifiedLogin> {
     const key = codeHash(request.app.appid, request.code);
-    const claim = await this.exchanges.claim(key, request.app.key, request.stateNonce ?? null, WECHAT_CODE_LIFETIME_SECONDS, this.windowSeconds);
+    // Past its lifetime WeChat refuses the code itself, so we need not remember it longer.
+    const lifetime = codeLifetimeSeconds(request.app.type);
+    const claim = await this.exchanges.claim(key, request.app.key, request.stateNonce ?? null, lifetime, this.windowSeconds);
     if (claim.outcome === 'first') return this.askWechat(key, verify);
     if (claim.outcome === 'state_used') throw new AppError('state_invalid');
     if (!claim.sameState || !claim.withinWindow) {

@@ -1,26 +1,17 @@
-import { Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
-import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { Public } from '../../tokens/decorators/public.decorator';
+import { FollowsApiConventions } from '../../core/http/http-conventions';
 import { TokenPair } from '../../sessions/token-pair';
-import { CredentialThrottlerGuard } from '../../throttling/credential-throttler.guard';
+import { CodeLoginRoute } from '../code-login-route';
 import { MiniProgramLoginDto } from './miniprogram-login.dto';
 import { MINIPROGRAM_STRATEGY } from './miniprogram.strategy';
-import { FollowsApiConventions } from '../../core/http/http-conventions';
 
 @ApiTags('mini program')
 @FollowsApiConventions()
 @Controller('auth/wechat/miniprogram')
 export class MiniProgramController {
-  /** The strategy has already validated the body and signed the user in. */
-  @Public()
-  @Post('login')
-  @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
-  @UseGuards(CredentialThrottlerGuard, AuthGuard(MINIPROGRAM_STRATEGY))
-  @ApiBody({ type: MiniProgramLoginDto })
-  @ApiOkResponse({ type: TokenPair })
+  @CodeLoginRoute('login', MINIPROGRAM_STRATEGY, MiniProgramLoginDto)
   login(@Req() request: Request & { user: TokenPair }): TokenPair {
     return request.user;
   }

@@ -5,19 +5,16 @@ import { LoginTicketService } from '../../login/tickets/login-ticket.service';
 import { AppError } from '../../core/errors/app-error';
 import { WechatAuthConfig } from '../../options/wechat-auth-config';
 import { WechatApp, WechatAppType } from '../apps/wechat-app';
-import { VerifiedWechatIdentity } from '../../users/wechat-profile';
-import { WechatApiClient } from '../api/wechat-api.client';
 import { WechatAppRegistry } from '../apps/wechat-app-registry';
 import { CodeExchangeService } from '../code-exchange/code-exchange.service';
 import { WECHAT_CODE_PATTERN } from '../miniprogram/miniprogram-login.dto';
+import { OAuthIdentityService } from './oauth-identity.service';
 import { OAuthStateSigner } from './oauth-state';
 import { AuthorizeQueryDto, CallbackQueryDto, OAuthScope } from './oauth.dto';
 import { ReturnToPolicy } from './return-to';
 
 export const OAUTH_APP_TYPES: readonly WechatAppType[] = ['official_account', 'website'];
 const OFFICIAL_ACCOUNT_SCOPES: readonly OAuthScope[] = ['snsapi_base', 'snsapi_userinfo'];
-// Scopes whose user access_token may read the profile.
-const PROFILE_SCOPES = ['snsapi_userinfo', 'snsapi_login'];
 // Some WeChat clients come back from a refusal with this instead of no code at all.
 const DENIED_CODE = 'authdeny';
 
@@ -34,7 +31,7 @@ export class OAuthLoginService {
   constructor(
     config: WechatAuthConfig,
     private readonly apps: WechatAppRegistry,
-    private readonly wechat: WechatApiClient,
+    private readonly identities: OAuthIdentityService,
     private readonly states: OAuthStateSigner,
     private readonly returnTos: ReturnToPolicy,
     private readonly codes: CodeExchangeService,
@@ -80,7 +77,7 @@ export class OAuthLoginService {
         const code = query.code;
         if (!code || code === DENIED_CODE) throw new AppError('authorization_denied');
         if (code.length < 8 || code.length > 128 || !WECHAT_CODE_PATTERN.test(code)) throw new AppError('invalid_request', 'The code is malformed.');
-        return this.codes.exchange({ app, code, stateNonce: state.nonce }, () => this.identityFor(app, code));
+        return this.codes.exchange({ app, code, stateNonce: state.nonce }, () => this.identities.identify(app, code));
       });
       const ticket = await this.tickets.issue({ identityId: resolved.identity.id, appKey: app.key, isNew: resolved.isNew });
       return `${returnTo}#ticket=${ticket}`;
@@ -105,19 +102,5 @@ export class OAuthLoginService {
     // '<prefix>/auth/wechat/oauth/<app>/authorize' → '<prefix>/auth/wechat/oauth'
     const routeBase = authorizePath.split('?')[0].replace(/\/+$/, '').split('/').slice(0, -2).join('/');
     return `${this.publicBaseUrl}${routeBase}/${encodeURIComponent(app.key)}/callback?${new URLSearchParams({ returnTo }).toString()}`;
-  }
-
-  private async identityFor(app: WechatApp, code: string): Promise<VerifiedWechatIdentity> {
-    const token = await this.wechat.oauthAccessToken(app, code);
-    // A snapshot-page user never really authorized: no account is made for them.
-    if (token.snapshotUser) throw new AppError('snapshot_user');
-    const scopes = token.scope.split(',');
-    const info = PROFILE_SCOPES.some((scope) => scopes.includes(scope)) ? await this.wechat.oauthUserinfo(app, token) : null;
-    return {
-      app,
-      openid: token.openid,
-      unionid: token.unionid ?? info?.unionid ?? null,
-      profile: info ? { nickname: info.nickname, avatarUrl: info.avatarUrl } : undefined,
-    };
   }
 }

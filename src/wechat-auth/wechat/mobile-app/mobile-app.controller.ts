@@ -1,0 +1,18 @@
+import { Controller, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { FollowsApiConventions } from '../../core/http/http-conventions';
+import { TokenPair } from '../../sessions/token-pair';
+import { CodeLoginRoute } from '../code-login-route';
+import { MobileAppLoginDto } from './mobile-app-login.dto';
+import { MOBILE_APP_STRATEGY } from './mobile-app.strategy';
+
+@ApiTags('mobile app')
+@FollowsApiConventions()
+@Controller('auth/wechat/app')
+export class MobileAppController {
+  @CodeLoginRoute('login', MOBILE_APP_STRATEGY, MobileAppLoginDto)
+  login(@Req() request: Request & { user: TokenPair }): TokenPair {
+    return request.user;
+  }
+}
