@@ -11,6 +11,7 @@ import { ADMIN_OPTIONS, AdminOptions } from './admin-options';
 const PAGE_DIR = join(__dirname, 'page');
 const ASSETS = {
   'admin.js': 'text/javascript; charset=utf-8',
+  'admin-overview.js': 'text/javascript; charset=utf-8',
   'admin.css': 'text/css; charset=utf-8',
 } as const;
 

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AdminPageController } from './admin-page.controller';
+import { AdminStatsController } from './admin-stats.controller';
 import { AdminUsersController } from './admin-users.controller';
 import { AdminUsersRepository } from './admin-users.repository';
 import { AdminUsersService } from './admin-users.service';
@@ -11,7 +12,7 @@ export class AdminModule {
   static forRoot(options: AdminOptions = {}): DynamicModule {
     return {
       module: AdminModule,
-      controllers: [AdminPageController, AdminUsersController],
+      controllers: [AdminPageController, AdminUsersController, AdminStatsController],
       providers: [AdminUsersRepository, AdminUsersService, { provide: ADMIN_OPTIONS, useValue: options }],
     };
   }

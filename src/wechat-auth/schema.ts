@@ -6,6 +6,8 @@ import { SessionKeysAndAppTokens1763900000000 } from './migrations/1763900000000
 import { AdminConsole1764000000000 } from './migrations/1764000000000-admin-console';
 import { RateLimits1764100000000 } from './migrations/1764100000000-rate-limits';
 import { MobileApps1764260000000 } from './migrations/1764260000000-mobile-apps';
+import { LoginStatistics1764270000000 } from './migrations/1764270000000-login-statistics';
+import { LoginEventHour } from './login/statistics/login-event-hour.entity';
 import { RefreshToken } from './sessions/refresh-token.entity';
 import { Session } from './sessions/session.entity';
 import { User } from './users/entities/user.entity';
@@ -14,7 +16,7 @@ import { AppAccessToken } from './wechat/access-token/app-access-token.entity';
 import { CodeExchange } from './wechat/code-exchange/code-exchange.entity';
 
 /** The module's tables, for the host's TypeORM `entities`. */
-export const WECHAT_AUTH_ENTITIES = [User, WechatIdentity, Session, RefreshToken, LoginEvent, CodeExchange, LoginTicket, AppAccessToken];
+export const WECHAT_AUTH_ENTITIES = [User, WechatIdentity, Session, RefreshToken, LoginEvent, CodeExchange, LoginTicket, AppAccessToken, LoginEventHour];
 
 /** The module's schema, for the host's TypeORM `migrations` (run before any migration of the host that references `users`). */
 export const WECHAT_AUTH_MIGRATIONS = [
@@ -24,4 +26,5 @@ export const WECHAT_AUTH_MIGRATIONS = [
   AdminConsole1764000000000,
   RateLimits1764100000000,
   MobileApps1764260000000,
+  LoginStatistics1764270000000,
 ];

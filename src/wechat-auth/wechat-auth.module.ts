@@ -45,6 +45,8 @@ import { OAuthLoginService } from './wechat/oauth/oauth-login.service';
 import { OAuthIdentityService } from './wechat/oauth/oauth-identity.service';
 import { MobileAppController } from './wechat/mobile-app/mobile-app.controller';
 import { MobileAppStrategy } from './wechat/mobile-app/mobile-app.strategy';
+import { LoginStatisticsRepository } from './login/statistics/login-statistics.repository';
+import { LoginStatisticsService } from './login/statistics/login-statistics.service';
 import { OAuthStateSigner } from './wechat/oauth/oauth-state';
 import { OAuthController } from './wechat/oauth/oauth.controller';
 import { ReturnToPolicy } from './wechat/oauth/return-to';
@@ -123,6 +125,8 @@ const SIGN_IN_STORAGE: Provider = {
     ReturnToPolicy,
     OAuthLoginService,
     OAuthIdentityService,
+    LoginStatisticsRepository,
+    LoginStatisticsService,
     WechatOAuthStrategy,
     AppAccessTokenRepository,
     AppAccessTokens,
@@ -139,6 +143,7 @@ const SIGN_IN_STORAGE: Provider = {
     LoginService,
     LoginTicketService,
     LoginEventsRepository,
+    LoginStatisticsService,
     UsersRepository,
     IdentityUnbinder,
     UserProfileRepository,

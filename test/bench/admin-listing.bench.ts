@@ -1,28 +1,9 @@
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AdminUsersRepository, UserListFilter } from '../../src/admin/admin-users.repository';
-import { dataSourceOptions } from '../../src/app/database/data-source-options';
-import { runMigrations } from '../../src/app/database/run-migrations';
+import { inScratchDatabase, medianMs } from './scratch-database';
 
 const USERS = 100_000;
-const RUNS = 9;
 const PAGE_SIZE = 20;
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-async function onServer<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * 100,000 users like a real population: two in three linked by a unionid,
@@ -57,52 +38,31 @@ async function seed(dataSource: DataSource): Promise<void> {
   await dataSource.query('VACUUM ANALYZE wechat_identities');
 }
 
-async function median(work: () => Promise<unknown>): Promise<number> {
-  await work();
-  const timings: number[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    const started = process.hrtime.bigint();
-    await work();
-    timings.push(Number(process.hrtime.bigint() - started) / 1e6);
-  }
-  timings.sort((a, b) => a - b);
-  return Math.round(timings[Math.floor(RUNS / 2)] * 100) / 100;
-}
-
 /**
  * The admin user list over 100,000 users with their identities, as the API
  * runs it (page of ids, users and identities, total): the median of several
  * runs, in milliseconds. Works in a database of its own, dropped afterwards.
  */
 export async function benchAdminListing(databaseUrl: string): Promise<Record<string, number>> {
-  const database = `bench_admin_${process.pid}_${Date.now()}`;
-  await onServer(databaseUrl, (client) => client.query(`CREATE DATABASE ${database}`));
-  const url = withDatabase(databaseUrl, database);
-  let dataSource: DataSource | undefined;
-  try {
-    await runMigrations(url);
-    dataSource = await new DataSource(dataSourceOptions(url)).initialize();
+  return inScratchDatabase(databaseUrl, 'admin', async (dataSource) => {
     await seed(dataSource);
     const users = new AdminUsersRepository(dataSource);
     const list = (filter: UserListFilter, page = 1) => users.list(filter, page, PAGE_SIZE);
     const [someone] = (await dataSource.query(`SELECT openid FROM wechat_identities WHERE app_key = 'demo-website' LIMIT 1`)) as Array<{ openid: string }>;
 
     const figures = {
-      adminListFirstPageMs: await median(() => list({})),
-      adminListFilteredPageMs: await median(() => list({ app: 'demo-website', linked: false, status: 'active' })),
-      adminListDeepPageMs: await median(() => list({}, USERS / PAGE_SIZE)),
-      adminListSearchNicknameMs: await median(() => list({ q: 'user 4242' })),
-      adminListSearchOpenidMs: await median(() => list({ q: someone.openid })),
+      adminListFirstPageMs: await medianMs(() => list({})),
+      adminListFilteredPageMs: await medianMs(() => list({ app: 'demo-website', linked: false, status: 'active' })),
+      adminListDeepPageMs: await medianMs(() => list({}, USERS / PAGE_SIZE)),
+      adminListSearchNicknameMs: await medianMs(() => list({ q: 'user 4242' })),
+      adminListSearchOpenidMs: await medianMs(() => list({ q: someone.openid })),
     };
     console.log(
-      `admin listing, ${USERS.toLocaleString('en')} users, median of ${RUNS} (ms): ` +
+      `admin listing, ${USERS.toLocaleString('en')} users, median of 9 (ms): ` +
         Object.entries(figures)
           .map(([name, ms]) => `${name.replace(/^adminList|Ms$/g, '')} ${ms}`)
           .join(', '),
     );
     return figures;
-  } finally {
-    await dataSource?.destroy();
-    await onServer(databaseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
-  }
+  });
 }

@@ -3,6 +3,7 @@ import { postJson } from '../support/http';
 import { BenchChild, startChild } from './bench-child';
 import { startBenchDatabase } from './bench-database';
 import { benchAdminListing } from './admin-listing.bench';
+import { benchSignInStats } from './sign-in-stats.bench';
 import { benchGuards, RouteFigures } from './guard.bench';
 import { benchJwtVerify } from './jwt-verify.bench';
 import { benchLogins, LoginFigures, loginCodes, steadyLatency } from './login.bench';
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
     await printGuards(app, sandbox.url);
     await printLogins(app, baseline, sandbox.url);
     await benchAdminListing(database.url);
+    await benchSignInStats(database.url, Number(process.env.BENCH_STATS_EVENTS ?? 2_000_000));
   } finally {
     for (const child of children) child.stop();
     await database.stop();

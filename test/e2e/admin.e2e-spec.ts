@@ -31,6 +31,7 @@ describe('admin API', () => {
   describe('who may use it', () => {
     const someId = randomUUID();
     const routes: Array<[string, string]> = [
+      ['get', '/admin/api/stats'],
       ['get', '/admin/api/users'],
       ['get', `/admin/api/users/${someId}`],
       ['post', `/admin/api/users/${someId}/disable`],
@@ -56,6 +57,7 @@ describe('admin API', () => {
       const document = (await t.http.get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, { security?: unknown }>> };
       const adminPaths = Object.keys(document.paths).filter((path) => path.startsWith('/admin'));
       expect(adminPaths.sort()).toEqual([
+        '/admin/api/stats',
         '/admin/api/users',
         '/admin/api/users/{id}',
         '/admin/api/users/{id}/disable',

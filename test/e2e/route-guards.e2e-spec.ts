@@ -15,6 +15,7 @@ const EXPECTED = [
   'DELETE /sandbox/faults  public',
   'GET /.well-known/jwks.json  public',
   'GET /admin  public',
+  'GET /admin/api/stats  roles(admin)',
   'GET /admin/api/users  roles(admin)',
   'GET /admin/api/users/:id  roles(admin)',
   'GET /admin/assets/:name  public',

@@ -86,6 +86,7 @@
       $('console').hidden = false;
       $('sign-out').hidden = false;
       $('whoami').textContent = 'Signed in as ' + (me.nickname || me.id);
+      loadOverview();
       loadList();
     }).catch(function (error) { showSignIn(error.message); });
   }
@@ -138,6 +139,15 @@
     params.set('page', String(state.page));
     params.set('pageSize', String(state.pageSize));
     return params.toString();
+  }
+
+  // Days begin at midnight where the admin is.
+  function loadOverview() {
+    var timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    $('overview-zone').textContent = '(' + timeZone + ')';
+    api('GET', '/admin/api/stats?days=30&timeZone=' + encodeURIComponent(timeZone))
+      .then(function (stats) { window.AdminOverview.render($('charts'), stats); $('overview-error').textContent = ''; })
+      .catch(function (error) { $('overview-error').textContent = error.message; });
   }
 
   function loadList() {
