@@ -45,6 +45,7 @@ import { OAuthLoginService } from './wechat/oauth/oauth-login.service';
 import { OAuthIdentityService } from './wechat/oauth/oauth-identity.service';
 import { MobileAppController } from './wechat/mobile-app/mobile-app.controller';
 import { MobileAppStrategy } from './wechat/mobile-app/mobile-app.strategy';
+import { OwnSessionsController } from './sessions/own-sessions.controller';
 import { LoginStatisticsRepository } from './login/statistics/login-statistics.repository';
 import { LoginStatisticsService } from './login/statistics/login-statistics.service';
 import { OAuthStateSigner } from './wechat/oauth/oauth-state';
@@ -89,7 +90,7 @@ const SIGN_IN_STORAGE: Provider = {
  */
 @Module({
   imports: [PassportModule],
-  controllers: [SessionsController, TicketController, MiniProgramController, MiniProgramDataController, OAuthController, MobileAppController],
+  controllers: [SessionsController, OwnSessionsController, TicketController, MiniProgramController, MiniProgramDataController, OAuthController, MobileAppController],
   providers: [
     { provide: WechatAuthConfig, inject: [MODULE_OPTIONS_TOKEN], useFactory: resolveWechatAuthConfig },
     SIGN_IN_STORAGE,

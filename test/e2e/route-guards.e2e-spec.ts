@@ -12,6 +12,7 @@ import { startTestApp, TestApp } from '../support/test-app';
  */
 const EXPECTED = [
   'DELETE /admin/api/users/:id/identities/:identityId  roles(admin)',
+  'DELETE /auth/sessions/:id  signed in',
   'DELETE /sandbox/faults  public',
   'GET /.well-known/jwks.json  public',
   'GET /admin  public',
@@ -21,6 +22,7 @@ const EXPECTED = [
   'GET /admin/assets/:name  public',
   'GET /admin/page-config  public',
   'GET /auth/me  signed in',
+  'GET /auth/sessions  signed in',
   'GET /auth/wechat/oauth/:app/authorize  public',
   'GET /auth/wechat/oauth/:app/callback  public',
   'GET /demo/h5  public',
@@ -42,8 +44,10 @@ const EXPECTED = [
   'POST /admin/api/users/:id/enable  roles(admin)',
   'POST /admin/api/users/:id/revoke-sessions  roles(admin)',
   'POST /auth/logout  signed in',
+  'POST /auth/logout-all  signed in',
   'POST /auth/refresh  public',
   'POST /auth/ticket  public',
+  'POST /auth/tickets  signed in',
   'POST /auth/wechat/app/login  public',
   'POST /auth/wechat/miniprogram/login  public',
   'POST /auth/wechat/miniprogram/phone  signed in',

@@ -6,7 +6,8 @@ import { User } from '../users/entities/user.entity';
 import { revocationWindowMs } from '../tokens/revocation/revocation-events';
 import { RevocationList } from '../tokens/revocation/revocation-list';
 import { AccessTokenService } from '../tokens/access-token.service';
-import { SessionsRepository } from './sessions.repository';
+import { AuthUser } from '../tokens/auth-user';
+import { ActiveSession, SessionsRepository } from './sessions.repository';
 import { TokenPair } from './token-pair';
 
 export interface ClientInfo {
@@ -71,6 +72,18 @@ export class SessionService {
     const revoked = await this.sessions.revoke(sessionIds, reason, validForMs);
     for (const sessionId of sessionIds) this.revocations.add({ sessionId, until: Date.now() + validForMs });
     return revoked.length;
+  }
+
+  /** The caller's live sessions; `current` marks the one its token belongs to. */
+  async listOwn(caller: AuthUser): Promise<Array<ActiveSession & { current: boolean }>> {
+    return (await this.sessions.listActive(caller.id)).map((session) => ({ ...session, current: session.id === caller.sessionId }));
+  }
+
+  /** Ends one of the caller's live sessions (the current one too); any other id is not found. */
+  async endOwn(caller: AuthUser, sessionId: string): Promise<void> {
+    const own = await this.sessions.activeSessionIds(caller.id);
+    if (!own.includes(sessionId)) throw new AppError('not_found', 'You have no active session with this id.');
+    await this.revoke([sessionId], 'logout');
   }
 
   /** Ends every active session of a user (those opened through one app only, when `appKey` is given). */

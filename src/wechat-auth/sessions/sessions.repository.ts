@@ -13,6 +13,16 @@ export interface NewSession {
   expiresAt: Date;
 }
 
+export interface ActiveSession {
+  id: string;
+  appKey: string | null;
+  createdAt: Date;
+  /** When the session last got tokens (its login or its last refresh): access tokens are not tracked one by one. */
+  lastUsedAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+}
+
 export type RotationResult =
   | { outcome: 'rotated'; session: Session; user: User }
   | { outcome: 'unknown' }
@@ -97,6 +107,17 @@ export class SessionsRepository {
       [userId, appKey ?? null],
     )) as Array<{ id: string }>;
     return rows.map((row) => row.id);
+  }
+
+  /** A user's live sessions, most recently used first. */
+  async listActive(userId: string): Promise<ActiveSession[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, app_key, created_at, coalesce(last_refreshed_at, created_at) AS last_used_at, ip, user_agent FROM sessions
+       WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()
+       ORDER BY last_used_at DESC, id`,
+      [userId],
+    )) as Array<{ id: string; app_key: string | null; created_at: Date; last_used_at: Date; ip: string | null; user_agent: string | null }>;
+    return rows.map((row) => ({ id: row.id, appKey: row.app_key, createdAt: row.created_at, lastUsedAt: row.last_used_at, ip: row.ip, userAgent: row.user_agent }));
   }
 
   /** Sessions ended recently enough that some of their access tokens may still be unexpired. */

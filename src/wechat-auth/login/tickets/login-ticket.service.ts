@@ -5,7 +5,13 @@ import { LoginEventsRepository } from '../login-events/login-events.repository';
 import { LoginService } from '../login.service';
 import { ClientInfo } from '../../sessions/session.service';
 import { TokenPair } from '../../sessions/token-pair';
+import { AuthUser } from '../../tokens/auth-user';
 import { LoginTicketsRepository, NewLoginTicket } from './login-tickets.repository';
+
+export interface HandOffTicket {
+  ticket: string;
+  expiresIn: number;
+}
 
 export const TICKET_TTL_SECONDS = 60;
 export const TICKET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -38,6 +44,16 @@ export class LoginTicketService implements OnModuleDestroy {
     const value = randomBytes(32).toString('base64url');
     await this.tickets.create(hashTicket(value), ticket, TICKET_TTL_SECONDS);
     return value;
+  }
+
+  /**
+   * A ticket for the signed-in caller, so a page it opens (an H5 page in a
+   * Mini Program's web-view) signs in as the same user with its own session.
+   */
+  async handOff(caller: AuthUser): Promise<HandOffTicket> {
+    const identity = await this.tickets.handOffIdentity(caller.id, caller.sessionId);
+    if (!identity) throw new AppError('session_revoked', 'This account no longer exists. Sign in again.');
+    return { ticket: await this.issue({ ...identity, isNew: false }), expiresIn: TICKET_TTL_SECONDS };
   }
 
   async redeem(ticket: string, client: ClientInfo): Promise<TokenPair> {

@@ -19,6 +19,22 @@ export class LoginTicketsRepository {
     );
   }
 
+  /**
+   * The identity a hand-off ticket names: the one of the app the caller's
+   * session was opened through, or else the user's oldest.
+   */
+  async handOffIdentity(userId: string, sessionId: string): Promise<{ identityId: string; appKey: string } | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT identity.id, identity.app_key FROM wechat_identities identity
+       LEFT JOIN sessions session ON session.id = $2 AND session.user_id = identity.user_id
+       WHERE identity.user_id = $1
+       ORDER BY (identity.app_key = session.app_key) DESC NULLS LAST, identity.created_at
+       LIMIT 1`,
+      [userId, sessionId],
+    )) as Array<{ id: string; app_key: string }>;
+    return rows[0] ? { identityId: rows[0].id, appKey: rows[0].app_key } : null;
+  }
+
   /** Spends a ticket: of two requests presenting it at once, only one gets it. */
   async spend(ticketHash: Buffer): Promise<NewLoginTicket | null> {
     const [rows] = (await this.dataSource.query(

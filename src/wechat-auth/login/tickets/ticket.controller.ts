@@ -1,27 +1,44 @@
 import { Body, Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ThrottleSignIn } from '../../throttling/credential-throttler.guard';
 import { clientInfo } from '../../core/client-info';
 import { Public } from '../../tokens/decorators/public.decorator';
 import { TokenPair } from '../../sessions/token-pair';
-import { LoginTicketService } from './login-ticket.service';
+import { AuthUser } from '../../tokens/auth-user';
+import { CurrentUser } from '../../tokens/decorators/current-user.decorator';
+import { HandOffTicket, LoginTicketService } from './login-ticket.service';
 import { RedeemTicketDto } from './ticket.dto';
 import { FollowsApiConventions } from '../../core/http/http-conventions';
 
+class HandOffTicketView implements HandOffTicket {
+  @ApiProperty({ description: 'One-time; trade it with POST /auth/ticket.' }) ticket: string;
+  @ApiProperty({ example: 60 }) expiresIn: number;
+}
+
 @ApiTags('sessions')
 @FollowsApiConventions()
-@Controller('auth/ticket')
+@Controller('auth')
 export class TicketController {
   constructor(private readonly tickets: LoginTicketService) {}
 
   @Public()
-  @Post()
+  @Post('ticket')
   @ThrottleSignIn()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: TokenPair })
   redeem(@Body() body: RedeemTicketDto, @Req() request: Request): Promise<TokenPair> {
     return this.tickets.redeem(body.ticket, clientInfo(request));
+  }
+
+  /** The web-view hand-off: a Mini Program opens its H5 page already signed in. */
+  @Post('tickets')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: HandOffTicketView })
+  handOff(@CurrentUser() caller: AuthUser): Promise<HandOffTicket> {
+    return this.tickets.handOff(caller);
   }
 }
