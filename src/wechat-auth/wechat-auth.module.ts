@@ -46,6 +46,7 @@ import { OAuthIdentityService } from './wechat/oauth/oauth-identity.service';
 import { MobileAppController } from './wechat/mobile-app/mobile-app.controller';
 import { MobileAppStrategy } from './wechat/mobile-app/mobile-app.strategy';
 import { OwnSessionsController } from './sessions/own-sessions.controller';
+import { OwnIdentitiesController } from './users/own-identities.controller';
 import { LoginStatisticsRepository } from './login/statistics/login-statistics.repository';
 import { LoginStatisticsService } from './login/statistics/login-statistics.service';
 import { OAuthStateSigner } from './wechat/oauth/oauth-state';
@@ -90,7 +91,7 @@ const SIGN_IN_STORAGE: Provider = {
  */
 @Module({
   imports: [PassportModule],
-  controllers: [SessionsController, OwnSessionsController, TicketController, MiniProgramController, MiniProgramDataController, OAuthController, MobileAppController],
+  controllers: [SessionsController, OwnSessionsController, OwnIdentitiesController, TicketController, MiniProgramController, MiniProgramDataController, OAuthController, MobileAppController],
   providers: [
     { provide: WechatAuthConfig, inject: [MODULE_OPTIONS_TOKEN], useFactory: resolveWechatAuthConfig },
     SIGN_IN_STORAGE,

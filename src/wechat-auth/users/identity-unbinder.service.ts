@@ -15,9 +15,9 @@ export class IdentityUnbinder {
     private readonly sessions: SessionService,
   ) {}
 
-  /** Undefined when the user has no such identity. */
-  async unbind(userId: string, identityId: string): Promise<UnbindResult | undefined> {
-    const unbound = await this.identities.unbind(userId, identityId);
+  /** Undefined when the user has no such identity; with `keepLast`, the user's last identity stays (`last_identity`). */
+  async unbind(userId: string, identityId: string, keepLast = false): Promise<UnbindResult | undefined> {
+    const unbound = await this.identities.unbind(userId, identityId, keepLast);
     if (!unbound) return undefined;
     const revokedSessions = await this.sessions.revokeUserSessions(userId, 'identity_unbound', unbound.appKey);
     return { ...unbound, revokedSessions };

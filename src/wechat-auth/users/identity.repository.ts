@@ -205,7 +205,8 @@ export class IdentityRepository {
    * user's unionid, the user lets go of it too: otherwise the next login of
    * that WeChat account would be linked straight back by its unionid.
    */
-  async unbind(userId: string, identityId: string): Promise<UnboundIdentity | undefined> {
+  /** With `keepLast`, refuses (`last_identity`) to leave the user with none, also against a concurrent unbind. */
+  async unbind(userId: string, identityId: string, keepLast = false): Promise<UnboundIdentity | undefined> {
     return this.dataSource.transaction(async (db) => {
       const [identity] = (await db.query(`SELECT appid, openid, unionid FROM wechat_identities WHERE id = $1 AND user_id = $2`, [
         identityId,
@@ -214,6 +215,14 @@ export class IdentityRepository {
       if (!identity) return undefined;
       // The locks IdentityLinker takes, so a login of this identity waits for the unbind rather than racing it.
       await takeAdvisoryLocks(db, identityLockKeys(identity.appid, identity.openid, identity.unionid));
+      if (keepLast) {
+        // After the advisory locks, as logins take them: the user's row lock makes two unbinds of its last two identities take turns.
+        const [owned] = (await db.query(
+          `SELECT count(*)::int AS identities FROM wechat_identities WHERE user_id = (SELECT id FROM users WHERE id = $1 FOR UPDATE)`,
+          [userId],
+        )) as Array<{ identities: number }>;
+        if (owned.identities <= 1) throw new AppError('last_identity');
+      }
 
       const [deleted] = (await db.query(`DELETE FROM wechat_identities WHERE id = $1 AND user_id = $2 RETURNING app_key, openid`, [
         identityId,
