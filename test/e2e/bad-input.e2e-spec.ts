@@ -119,6 +119,16 @@ const CASES: Case[] = [
   { name: 'GET an admin user that is not a uuid', method: 'get', path: '/admin/api/users/not-a-uuid', headers: asAdmin },
   { name: 'GET an admin user that does not exist', method: 'get', path: '/admin/api/users/00000000-0000-0000-0000-000000000000', headers: asAdmin },
   { name: 'DELETE an identity that is not a uuid', method: 'delete', path: '/admin/api/users/00000000-0000-0000-0000-000000000000/identities/x', headers: asAdmin },
+  ...['x', '00000000-0000-0000-0000-000000000000', '%00', `${'a'.repeat(300)}`, '..%2F..%2Fadmin'].flatMap((id): Case[] => [
+    { name: `DELETE /auth/sessions/${id.slice(0, 20)}`, method: 'delete', path: `/auth/sessions/${id}`, headers: asUser },
+    { name: `DELETE /auth/me/identities/${id.slice(0, 20)}`, method: 'delete', path: `/auth/me/identities/${id}`, headers: asUser },
+  ]),
+  ...['days=0', 'days=-1', 'days=91', 'days=abc', 'timeZone=Mars/Base', "timeZone=UTC';--", 'days[]=1'].map(
+    (query): Case => ({ name: `GET /admin/api/stats?${query} as an admin`, method: 'get', path: `/admin/api/stats?${query}`, headers: asAdmin }),
+  ),
+  ...headerCases('get', '/auth/sessions'),
+  ...headerCases('post', '/auth/tickets'),
+  ...headerCases('post', '/auth/logout-all'),
   ...headerCases('get', '/auth/me'),
   ...headerCases('post', '/auth/logout'),
   ...headerCases('get', '/greetings'),
