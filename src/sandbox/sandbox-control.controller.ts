@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../wechat-auth/tokens/decorators/public.decorator';
 import { AppError } from '../wechat-auth/core/errors/app-error';
-import { ClockDto, CodeView, FaultDto, SandboxAppView, SendAuthDto, WxLoginDto } from './sandbox.dto';
+import { AppBindingDto, ClockDto, CodeView, FaultDto, SandboxAppView, SendAuthDto, WxLoginDto } from './sandbox.dto';
+import { WechatApp } from '../wechat-auth/wechat/apps/wechat-app';
 import { SandboxOAuthWorld } from './sandbox-oauth-world';
 import { SandboxFaults } from './sandbox-faults';
 import { SandboxWorld } from './sandbox-world';
@@ -21,7 +22,18 @@ export class SandboxControlController {
   @Get('apps')
   @ApiOkResponse({ type: [SandboxAppView] })
   apps(): SandboxAppView[] {
-    return this.world.apps.map((app) => ({ key: app.key, type: app.type, appid: app.appid, openPlatformBound: Boolean(app.openPlatformBound) }));
+    return this.world.apps.map((app) => this.appView(app));
+  }
+
+  /** Binds an app to the Open Platform account, or unbinds it, while the sandbox runs (to show binding without unionid). */
+  @Post('apps/:appid')
+  @HttpCode(200)
+  @ApiOkResponse({ type: SandboxAppView })
+  setBinding(@Param('appid') appid: string, @Body() body: AppBindingDto): SandboxAppView {
+    const app = this.world.app(appid);
+    if (!app) throw new AppError('unknown_app', 'The sandbox has no app with that appid.');
+    this.world.setOpenPlatformBound(app, body.openPlatformBound);
+    return this.appView(app);
   }
 
   @Post('wx.login')
@@ -64,5 +76,9 @@ export class SandboxControlController {
   @HttpCode(204)
   advanceClock(@Body() body: ClockDto): void {
     this.world.advanceClock(body.advanceSeconds * 1000);
+  }
+
+  private appView(app: WechatApp): SandboxAppView {
+    return { key: app.key, type: app.type, appid: app.appid, openPlatformBound: this.world.isOpenPlatformBound(app) };
   }
 }

@@ -59,6 +59,8 @@ export class SandboxWorld {
   private readonly codes = new Map<string, IssuedCode>();
   private readonly sessionKeys = new Map<string, string>();
   private readonly unionidWithheld = new Set<string>();
+  /** Apps bound to or unbound from the Open Platform account since start (by appid). */
+  private readonly bindings = new Map<string, boolean>();
 
   constructor(config: AppConfig) {
     this.apps = config.wechat.apps;
@@ -81,9 +83,18 @@ export class SandboxWorld {
     return stableId('o', `${appid}:${user}`);
   }
 
+  isOpenPlatformBound(app: WechatApp): boolean {
+    return this.bindings.get(app.appid) ?? Boolean(app.openPlatformBound);
+  }
+
+  /** What an app's owner does in the Open Platform console: from now on its logins carry a unionid, or none. */
+  setOpenPlatformBound(app: WechatApp, bound: boolean): void {
+    this.bindings.set(app.appid, bound);
+  }
+
   /** unionid is per person, given only by apps bound to the Open Platform account. */
   unionid(app: WechatApp, user: string): string | undefined {
-    return app.openPlatformBound && !this.unionidWithheld.has(user) ? stableId('u', `union:${user}`) : undefined;
+    return this.isOpenPlatformBound(app) && !this.unionidWithheld.has(user) ? stableId('u', `union:${user}`) : undefined;
   }
 
   /** WeChat may leave out a bound app's unionid for a while, and send it on a later login. */

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { WECHAT_APP_TYPES } from '../wechat-auth/wechat/apps/wechat-app';
 
 export class SandboxAppView {
@@ -19,6 +19,12 @@ export class WxLoginDto {
   @IsString()
   @Length(1, 64)
   user: string;
+}
+
+export class AppBindingDto {
+  @ApiProperty({ description: 'Whether WeChat answers unionids for this app from now on.' })
+  @IsBoolean()
+  openPlatformBound: boolean;
 }
 
 /** What a native app's `SendAuth.Req` asks the WeChat app for. */

@@ -56,6 +56,7 @@ const EXPECTED = [
   'POST /sandbox/app-token/age  public',
   'POST /sandbox/app-token/invalidate  public',
   'POST /sandbox/app/sendauth  public',
+  'POST /sandbox/apps/:appid  public',
   'POST /sandbox/cgi-bin/stable_token  public',
   'POST /sandbox/clock  public',
   'POST /sandbox/encrypted-data  public',

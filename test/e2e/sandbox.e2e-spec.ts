@@ -55,6 +55,22 @@ describe('WeChat sandbox (standalone)', () => {
     expect(stranger.openid).not.toBe(first.openid);
   });
 
+  it('unbinds an app from the Open Platform at runtime: its answers carry no unionid until it is bound again', async () => {
+    const user = persona();
+    const unbound = await http.post(`/sandbox/apps/${MINIPROGRAM.appid}`).send({ openPlatformBound: false }).expect(200);
+    expect(unbound.body).toEqual({ key: MINIPROGRAM.key, type: 'miniprogram', appid: MINIPROGRAM.appid, openPlatformBound: false });
+    expect(json(await exchange(await code(user)).expect(200)).unionid).toBeUndefined();
+    expect((await http.get('/sandbox/apps').expect(200)).body[0].openPlatformBound).toBe(false);
+
+    await http.post(`/sandbox/apps/${MINIPROGRAM.appid}`).send({ openPlatformBound: true }).expect(200);
+    expect(json(await exchange(await code(user)).expect(200)).unionid).toEqual(expect.any(String));
+  });
+
+  it('refuses to bind an unknown app or without a boolean', async () => {
+    expect((await http.post('/sandbox/apps/wx0000000000000000').send({ openPlatformBound: false }).expect(404)).body.error).toBe('unknown_app');
+    await http.post(`/sandbox/apps/${MINIPROGRAM.appid}`).send({ openPlatformBound: 'no' }).expect(400);
+  });
+
   it.each([
     ['an unknown code', { js_code: 'nope' }, 40029],
     ['a missing code', { js_code: '' }, 41008],
