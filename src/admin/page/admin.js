@@ -248,7 +248,8 @@
       return [identity.app + ' (' + identity.appType + ')', ids, when(identity.lastLoginAt), action];
     });
     rows('sessions', user.sessions, function (session) {
-      return [session.app || '—', 'since ' + when(session.createdAt), session.ip || '—', el('td', session.userAgent || '', 'muted')];
+      // A session is used when it signs in or refreshes; access tokens are not tracked one by one.
+      return [session.app || '—', 'since ' + when(session.createdAt), 'last used ' + when(session.lastRefreshedAt || session.createdAt), session.ip || '—', el('td', session.userAgent || '', 'muted')];
     });
     rows('events', user.loginEvents, function (event) {
       var by = el('td', '', 'muted');
