@@ -71,6 +71,7 @@ suite('the admin page in a browser', () => {
     expect(await page.locator('#detail-title').innerText()).toBe(`${tag} <b>Target</b>`);
     expect(await page.locator('#detail-fields').innerText()).toContain('13812345678');
     expect(await page.locator('#identities tbody tr').count()).toBe(1);
+    expect(await page.locator('#sessions tbody tr').first().innerText()).toContain('last used');
 
     await page.click('#disable');
     await page.locator('#detail-message', { hasText: 'User disabled.' }).waitFor();
