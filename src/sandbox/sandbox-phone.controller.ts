@@ -1,4 +1,5 @@
-import { Body, Controller, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../wechat-auth/tokens/decorators/public.decorator';
@@ -10,6 +11,8 @@ import { SandboxResponder } from './sandbox-responder';
 import { CodeView } from './sandbox.dto';
 import type { WechatQuery } from './sandbox-wechat.controller';
 import { SandboxWorld, wechatErrorAnswer } from './sandbox-world';
+
+const INVALID_SIGNATURE = 87009;
 
 /** The Mini Program's getPhoneNumber button and encrypted user data, and WeChat's phone number path. */
 @ApiTags('sandbox')
@@ -44,6 +47,22 @@ export class SandboxPhoneController {
           watermark: { timestamp: Math.floor(this.world.now() / 1000), appid },
         },
       };
+    });
+  }
+
+  /** Whether `signature` is hmac_sha256(session_key, '') of the user's current session_key (87009 if not). */
+  @ApiExcludeEndpoint()
+  @Get('wxa/checksession')
+  async checkSession(@Query() query: WechatQuery, @Res() res: Response): Promise<void> {
+    await this.responder.answer('/wxa/checksession', res, () => {
+      if (!query.access_token) return wechatErrorAnswer(41001);
+      const token = this.tokens.check(query.access_token);
+      if ('errcode' in token) return wechatErrorAnswer(token.errcode);
+      if (query.sig_method !== 'hmac_sha256' || !query.openid || !query.signature) return wechatErrorAnswer(INVALID_SIGNATURE);
+      const sessionKey = this.world.sessionKeyOf(token.appid, query.openid);
+      const expected = sessionKey ? createHmac('sha256', sessionKey).update('').digest('hex') : '';
+      const matches = expected.length === query.signature.length && timingSafeEqual(Buffer.from(expected), Buffer.from(query.signature));
+      return matches ? { errcode: 0, errmsg: 'ok' } : wechatErrorAnswer(INVALID_SIGNATURE);
     });
   }
 

@@ -37,6 +37,7 @@ const ERRMSG: Record<number, string> = {
   45009: 'reach max api daily quota limit',
   45011: 'api minute-quota reach limit  mustslower  retry next minute',
   48001: 'api unauthorized',
+  87009: 'invalid signature',
 };
 
 /** WeChat's error answer: HTTP 200 with errcode and errmsg, as the real servers send it. */
@@ -115,6 +116,15 @@ export class SandboxWorld {
   /** The session_key the persona's last wx.login gave it in that app: what its encrypted data is sealed with. */
   sessionKey(appid: string, user: string): string | undefined {
     return this.sessionKeys.get(`${appid}:${user}`);
+  }
+
+  /** The current session_key of whoever has `openid` in that app (wxa/checksession knows users by openid). */
+  sessionKeyOf(appid: string, openid: string): string | undefined {
+    for (const [key, sessionKey] of this.sessionKeys) {
+      const user = key.slice(appid.length + 1);
+      if (key.startsWith(`${appid}:`) && this.openid(appid, user) === openid) return sessionKey;
+    }
+    return undefined;
   }
 
   /**

@@ -44,3 +44,5 @@ export type { WechatApp, WechatAppType } from './wechat/apps/wechat-app';
 export { WechatAppRegistry } from './wechat/apps/wechat-app-registry';
 export { WechatApiClient } from './wechat/api/wechat-api.client';
 export { AppAccessTokens } from './wechat/access-token/app-access-tokens.service';
+export { SessionKeySignatures } from './wechat/miniprogram/session-key-signatures.service';
+export type { UserStateSignature } from './wechat/miniprogram/session-key-signatures.service';

@@ -46,6 +46,7 @@ import { OAuthIdentityService } from './wechat/oauth/oauth-identity.service';
 import { MobileAppController } from './wechat/mobile-app/mobile-app.controller';
 import { MobileAppStrategy } from './wechat/mobile-app/mobile-app.strategy';
 import { OwnSessionsController } from './sessions/own-sessions.controller';
+import { SessionKeySignatures } from './wechat/miniprogram/session-key-signatures.service';
 import { OwnIdentitiesController } from './users/own-identities.controller';
 import { LoginStatisticsRepository } from './login/statistics/login-statistics.repository';
 import { LoginStatisticsService } from './login/statistics/login-statistics.service';
@@ -129,6 +130,7 @@ const SIGN_IN_STORAGE: Provider = {
     OAuthIdentityService,
     LoginStatisticsRepository,
     LoginStatisticsService,
+    SessionKeySignatures,
     WechatOAuthStrategy,
     AppAccessTokenRepository,
     AppAccessTokens,
@@ -146,6 +148,7 @@ const SIGN_IN_STORAGE: Provider = {
     LoginTicketService,
     LoginEventsRepository,
     LoginStatisticsService,
+    SessionKeySignatures,
     UsersRepository,
     IdentityUnbinder,
     UserProfileRepository,

@@ -3,6 +3,11 @@ import { InjectWechatAuthDataSource } from '../core/data-source';
 import { DataSource } from 'typeorm';
 import { DataCipher } from '../core/crypto/data-cipher';
 
+export interface HeldSessionKey {
+  openid: string;
+  sessionKey: string;
+}
+
 // Binds a sealed session_key to its identity row: copied onto another row, it won't open.
 const sealContext = (identityId: string) => `wechat_identities.session_key:${identityId}`;
 
@@ -18,13 +23,14 @@ export class SessionKeyRepository {
     await this.dataSource.query('UPDATE wechat_identities SET session_key = $2 WHERE id = $1', [identityId, this.cipher.seal(sessionKey, sealContext(identityId))]);
   }
 
-  /** The session_key of the user's identity in that app, or undefined when none is held or it no longer opens. */
-  async find(userId: string, appid: string): Promise<string | undefined> {
-    const rows = (await this.dataSource.query('SELECT id, session_key FROM wechat_identities WHERE user_id = $1 AND appid = $2', [userId, appid])) as Array<{
-      id: string;
-      session_key: string | null;
-    }>;
+  /** The session_key of the user's identity in that app (with its openid), or undefined when none is held or it no longer opens. */
+  async find(userId: string, appid: string): Promise<HeldSessionKey | undefined> {
+    const rows = (await this.dataSource.query('SELECT id, openid, session_key FROM wechat_identities WHERE user_id = $1 AND appid = $2', [
+      userId,
+      appid,
+    ])) as Array<{ id: string; openid: string; session_key: string | null }>;
     const row = rows[0];
-    return row?.session_key ? this.cipher.open(row.session_key, sealContext(row.id)) : undefined;
+    const sessionKey = row?.session_key ? this.cipher.open(row.session_key, sealContext(row.id)) : undefined;
+    return sessionKey ? { openid: row.openid, sessionKey } : undefined;
   }
 }

@@ -41,12 +41,17 @@ export type PhoneInfo = Record<string, unknown>;
 
 // WeChat says to reserve 512 characters for a token: anything longer is not a token.
 const MAX_APP_TOKEN_LENGTH = 512;
+// wxa/checksession: the session_key we signed with is not the user's current one.
+const INVALID_SIGNATURE = 87009;
 
 interface WechatCall {
   path: string;
   query: Record<string, string>;
-  /** The field whose presence means success: WeChat often omits errcode on success. */
-  expect: string;
+  /**
+   * What makes an answer: the presence of a field (WeChat often omits errcode
+   * on success), or one of some errcodes (for checks whose "no" is an answer).
+   */
+  expect: string | { errcodes: readonly number[] };
   method?: 'GET' | 'POST';
   body?: unknown;
 }
@@ -159,6 +164,19 @@ export class WechatApiClient {
     return answer.phone_info as PhoneInfo;
   }
 
+  /**
+   * Whether WeChat still holds this session_key for the user (`wxa/checksession`):
+   * false once a later wx.login replaced it or it expired. Only its signature travels.
+   */
+  async checkSession(app: WechatApp, accessToken: string, openid: string, signature: string): Promise<boolean> {
+    const answer = await this.call(app, {
+      path: '/wxa/checksession',
+      query: { access_token: accessToken, openid, signature, sig_method: 'hmac_sha256' },
+      expect: { errcodes: [0, INVALID_SIGNATURE] },
+    });
+    return Number(answer.errcode) === 0;
+  }
+
   private async call(app: WechatApp, call: WechatCall): Promise<Answer> {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -207,9 +225,11 @@ export class WechatApiClient {
     }
     if (typeof answer !== 'object' || answer === null) throw this.garbage(app, call.path, 'not an object');
     const fields = answer as Answer;
-    if (fields[call.expect] !== undefined && fields[call.expect] !== null && fields[call.expect] !== '') return fields;
     const errcode = typeof fields.errcode === 'number' ? fields.errcode : Number(fields.errcode);
-    if (!Number.isInteger(errcode) || errcode === 0) throw this.garbage(app, call.path, `no ${call.expect}`);
+    if (typeof call.expect === 'string' ? fields[call.expect] !== undefined && fields[call.expect] !== null && fields[call.expect] !== '' : call.expect.errcodes.includes(errcode)) {
+      return fields;
+    }
+    if (!Number.isInteger(errcode) || errcode === 0) throw this.garbage(app, call.path, 'no answer');
     if (errcode === WECHAT_BUSY) throw new RetryableFailure('errcode -1 (busy)');
     const error = wechatError(errcode);
     if (error.code === 'wechat_misconfigured') {

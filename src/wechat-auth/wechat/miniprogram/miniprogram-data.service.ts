@@ -52,7 +52,7 @@ export class MiniProgramDataService {
     if ((body.rawData === undefined) !== (body.signature === undefined)) {
       throw new AppError('invalid_request', 'Send rawData and signature together, or neither.');
     }
-    const sessionKey = await this.sessionKeys.find(userId, app.appid);
+    const sessionKey = (await this.sessionKeys.find(userId, app.appid))?.sessionKey;
     if (!sessionKey) throw new AppError('session_key_expired');
     const data = decryptUserData(sessionKey, body.encryptedData, body.iv);
     if (body.rawData !== undefined && !signatureMatches(body.rawData, sessionKey, body.signature!)) {
