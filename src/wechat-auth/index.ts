@@ -25,6 +25,16 @@ export { toErrorResponse } from './core/http/error-response';
 export { createValidationPipe } from './core/http/validation';
 export { WECHAT_AUTH_DATA_SOURCE, InjectWechatAuthDataSource } from './core/data-source';
 
+// The user lifecycle, for the host's modules that keep rows per user.
+export { OnUserCreated, OnIdentityBound, OnUsersMerged, OnUserDisabled, OnUserEnabled, OnUserDeleted } from './lifecycle/user-lifecycle.decorators';
+export type {
+  UserCreatedEvent,
+  IdentityBoundEvent,
+  UsersMergedEvent,
+  UserStatusChangedEvent,
+  UserDeletedEvent,
+} from './lifecycle/user-lifecycle.events';
+
 // Users and their WeChat identities.
 export { User } from './users/entities/user.entity';
 export type { UserStatus } from './users/entities/user.entity';

@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder, Module, Provider } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -46,6 +46,7 @@ import { OAuthIdentityService } from './wechat/oauth/oauth-identity.service';
 import { MobileAppController } from './wechat/mobile-app/mobile-app.controller';
 import { MobileAppStrategy } from './wechat/mobile-app/mobile-app.strategy';
 import { OwnSessionsController } from './sessions/own-sessions.controller';
+import { UserLifecycle } from './lifecycle/user-lifecycle.service';
 import { SessionKeySignatures } from './wechat/miniprogram/session-key-signatures.service';
 import { OwnIdentitiesController } from './users/own-identities.controller';
 import { LoginStatisticsRepository } from './login/statistics/login-statistics.repository';
@@ -91,7 +92,7 @@ const SIGN_IN_STORAGE: Provider = {
  * migrations list must include `WECHAT_AUTH_MIGRATIONS`.
  */
 @Module({
-  imports: [PassportModule],
+  imports: [PassportModule, DiscoveryModule],
   controllers: [SessionsController, OwnSessionsController, OwnIdentitiesController, TicketController, MiniProgramController, MiniProgramDataController, OAuthController, MobileAppController],
   providers: [
     { provide: WechatAuthConfig, inject: [MODULE_OPTIONS_TOKEN], useFactory: resolveWechatAuthConfig },
@@ -100,6 +101,7 @@ const SIGN_IN_STORAGE: Provider = {
     DataCipher,
     IdentityRepository,
     IdentityLinker,
+    UserLifecycle,
     IdentityUnbinder,
     UsersRepository,
     SessionKeyRepository,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { UserLifecycle } from '../lifecycle/user-lifecycle.service';
 import { RevocationList } from '../tokens/revocation/revocation-list';
 import { SessionService } from './session.service';
 import { UserStatusRepository } from './user-status.repository';
@@ -10,6 +11,7 @@ export class UserStatusService {
     private readonly statuses: UserStatusRepository,
     private readonly revocations: RevocationList,
     private readonly sessions: SessionService,
+    private readonly lifecycle: UserLifecycle,
   ) {}
 
   /** False when there is no such user. Disabling also ends the user's sessions, so refresh tokens die with them. */
@@ -18,6 +20,7 @@ export class UserStatusService {
     if (!event) return false;
     this.revocations.add(event);
     if (disabled) await this.sessions.revokeUserSessions(userId, 'user_disabled');
+    this.lifecycle.publish([{ name: disabled ? 'user.disabled' : 'user.enabled', payload: { userId } }]);
     return true;
   }
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { identityLockKeys } from '../core/advisory-locks';
+import { CommittedEvent } from '../lifecycle/user-lifecycle.events';
+import { UserLifecycle } from '../lifecycle/user-lifecycle.service';
 import { User } from './entities/user.entity';
 import { WechatIdentity } from './entities/wechat-identity.entity';
 import { IdentityRepository, IdentityTransaction } from './identity.repository';
@@ -23,6 +25,7 @@ export class IdentityLinker {
   constructor(
     private readonly identities: IdentityRepository,
     private readonly sessionKeys: SessionKeyRepository,
+    private readonly lifecycle: UserLifecycle,
   ) {}
 
   async resolveLogin(verified: VerifiedWechatIdentity): Promise<ResolvedLogin> {
@@ -38,14 +41,18 @@ export class IdentityLinker {
     if (known && !this.needsLinking(known, unionid)) {
       return { user: await this.identities.touchLogin(known.id, verified.profile ?? {}), identity: known, isNew: false };
     }
-    return this.identities.transaction((tx) => this.resolveLocked(tx, verified, unionid));
+    const committed: CommittedEvent[] = [];
+    const resolved = await this.identities.transaction((tx) => this.resolveLocked(tx, verified, unionid, committed));
+    this.lifecycle.publish(committed);
+    return resolved;
   }
 
   private needsLinking(identity: WechatIdentity, unionid: string | null): boolean {
     return unionid !== null && (identity.unionid !== unionid || identity.user?.unionid !== unionid);
   }
 
-  private async resolveLocked(tx: IdentityTransaction, verified: VerifiedWechatIdentity, unionid: string | null): Promise<ResolvedLogin> {
+  /** `committed` collects what happened, for the lifecycle subscribers once the transaction has committed. */
+  private async resolveLocked(tx: IdentityTransaction, verified: VerifiedWechatIdentity, unionid: string | null, committed: CommittedEvent[]): Promise<ResolvedLogin> {
     const { app, openid } = verified;
     const profile = verified.profile ?? {};
     await tx.lock(identityLockKeys(app.appid, openid, unionid));
@@ -57,6 +64,8 @@ export class IdentityLinker {
     if (!identity) {
       const user = unionUser ?? (await tx.createUser(unionid, profile));
       const created = await tx.createIdentity({ userId: user.id, appKey: app.key, appid: app.appid, appType: app.type, openid, unionid });
+      if (!unionUser) committed.push({ name: 'user.created', payload: { userId: user.id, identityId: created.id, appKey: app.key } });
+      committed.push({ name: 'identity.bound', payload: { userId: user.id, identityId: created.id, appKey: app.key, newUser: !unionUser } });
       // A new user was created signed in; a known one (found by unionid) records this login.
       return { user: unionUser ? await tx.touchLogin(created.id, profile) : user, identity: created, isNew: !unionUser };
     }
@@ -66,6 +75,7 @@ export class IdentityLinker {
       // Users before identities, the order every login locks rows in, so a concurrent login cannot deadlock with this one.
       if (unionUser && unionUser.id !== userId) {
         // The same person was known as two users: keep the one the unionid already names.
+        await this.lifecycle.inTransaction('users.merged', { fromUserId: userId, intoUserId: unionUser.id, manager: tx.manager });
         await tx.mergeUsers(userId, unionUser.id);
         await tx.recordMerge(userId, unionUser.id, app.key);
         userId = unionUser.id;

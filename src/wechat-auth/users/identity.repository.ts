@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectWechatAuthDataSource } from '../core/data-source';
 import { DataSource, EntityManager } from 'typeorm';
 import { identityLockKeys, takeAdvisoryLocks } from '../core/advisory-locks';
@@ -25,6 +25,8 @@ export interface ProfileUpdate {
   nickname?: string | null;
   avatarUrl?: string | null;
 }
+
+const FOREIGN_KEY_VIOLATION = '23503';
 
 /** Entity field → column, for the statements that run on every login and are written in plain SQL. */
 const USER_FIELDS = {
@@ -82,6 +84,11 @@ async function findIdentityWithUser(db: EntityManager, appid: string, openid: st
 /** The queries of one identity-resolving transaction. Only valid inside `IdentityRepository.transaction`. */
 export class IdentityTransaction {
   constructor(private readonly db: EntityManager) {}
+
+  /** The transaction itself, for lifecycle subscribers that write in it. */
+  get manager(): EntityManager {
+    return this.db;
+  }
 
   /** Serialises every transaction on these identities and unionids, so two first logins of one person cannot both create a user. */
   lock(keys: string[]): Promise<void> {
@@ -175,7 +182,12 @@ export class IdentityTransaction {
        WHERE into_user.id = $2 AND from_user.id = $1`,
       params,
     );
-    await this.db.query('DELETE FROM users WHERE id = $1', [fromUserId]);
+    await this.db.query('DELETE FROM users WHERE id = $1', [fromUserId]).catch((error: { driverError?: { code?: string; table?: string } }) => {
+      if (error.driverError?.code !== FOREIGN_KEY_VIOLATION) throw error;
+      // A table of the host still points at the merged-away user: its module must move its rows with @OnUsersMerged().
+      new Logger(IdentityTransaction.name).error(`Merging users failed: table ${error.driverError.table} still references the merged-away user`);
+      throw new AppError('service_unavailable', 'Your accounts could not be updated just now; nothing was changed. Try again.');
+    });
   }
 
   async recordMerge(fromUserId: string, intoUserId: string, appKey: string): Promise<void> {
