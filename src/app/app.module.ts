@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from '../admin/admin.module';
 import { GreetingsModule } from '../greetings/greetings.module';
+import { NotesModule } from '../notes/notes.module';
 import { DemoModule } from '../sandbox/demo/demo.module';
 import { SandboxModule } from '../sandbox/sandbox.module';
 import { WechatAuthModule } from '../wechat-auth';
@@ -24,6 +25,7 @@ export class AppModule {
         WechatAuthModule.forRootAsync({ inject: [AppConfig], useFactory: wechatAuthOptions }),
         AdminModule.forRoot({ sandboxLogin: config.sandbox.mounted }),
         GreetingsModule,
+        NotesModule,
         HealthModule,
         ...(config.sandbox.mounted ? [SandboxModule] : []),
         ...(config.sandbox.enabled ? [DemoModule] : []),

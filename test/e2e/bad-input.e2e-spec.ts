@@ -126,6 +126,18 @@ const CASES: Case[] = [
   ...['days=0', 'days=-1', 'days=91', 'days=abc', 'timeZone=Mars/Base', "timeZone=UTC';--", 'days[]=1'].map(
     (query): Case => ({ name: `GET /admin/api/stats?${query} as an admin`, method: 'get', path: `/admin/api/stats?${query}`, headers: asAdmin }),
   ),
+  // Any text of 1 to 500 characters is a note, so only the wrong shapes and sizes go here.
+  ...[
+    ['no body', undefined],
+    ['a text of 501 characters', { text: 'x'.repeat(501) }],
+    ['an empty text', { text: '' }],
+    ['a number', { text: 42 }],
+    ['an array', { text: ['a'] }],
+    ['null', { text: null }],
+    ['a forged user id', { text: 'hi', userId: '00000000-0000-0000-0000-000000000000' }],
+  ].map(([label, body]): Case => ({ name: `POST /notes with ${label as string}`, method: 'post', path: '/notes', body, headers: asUser })),
+  { name: 'POST /notes with __proto__', method: 'post', path: '/notes', rawBody: '{"__proto__": {"admin": true}, "text": "hi"}', headers: asUser },
+  ...headerCases('get', '/notes'),
   ...headerCases('get', '/auth/sessions'),
   ...headerCases('post', '/auth/tickets'),
   ...headerCases('post', '/auth/logout-all'),

@@ -19,6 +19,7 @@ describe('dependencies run one way', () => {
   it.each([
     ['wechat-auth', ['wechat-auth']],
     ['admin', ['admin', 'wechat-auth']],
+    ['notes', ['notes', 'wechat-auth']],
   ])('src/%s imports nothing but %j', (folder, allowed) => {
     const strays = sourceFiles(join(SRC, folder)).flatMap((file) =>
       importedFolders(file)
@@ -26,5 +27,15 @@ describe('dependencies run one way', () => {
         .map((target) => `${relative(SRC, file)} → ${target}`),
     );
     expect(strays).toEqual([]);
+  });
+
+  it('lets the example module use the module only through its public API (src/wechat-auth/index.ts)', () => {
+    const deepImports = sourceFiles(join(SRC, 'notes')).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/from '(\.{1,2}\/[^']+)'/g)]
+        .map((match) => relative(SRC, resolve(dirname(file), match[1])))
+        .filter((target) => target.startsWith('wechat-auth/'))
+        .map((target) => `${relative(SRC, file)} → ${target}`),
+    );
+    expect(deepImports).toEqual([]);
   });
 });

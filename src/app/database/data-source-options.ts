@@ -1,9 +1,10 @@
 import { DataSourceOptions } from 'typeorm';
+import { NOTES_ENTITIES, NOTES_MIGRATIONS } from '../../notes/notes.module';
 import { WECHAT_AUTH_ENTITIES, WECHAT_AUTH_MIGRATIONS } from '../../wechat-auth';
 
 /** The module's tables and this app's own (the example module's). */
-export const ENTITIES = [...WECHAT_AUTH_ENTITIES];
-export const MIGRATIONS = [...WECHAT_AUTH_MIGRATIONS];
+export const ENTITIES = [...WECHAT_AUTH_ENTITIES, ...NOTES_ENTITIES];
+export const MIGRATIONS = [...WECHAT_AUTH_MIGRATIONS, ...NOTES_MIGRATIONS];
 
 /** The one description of our database, shared by the app, the migration script and the TypeORM CLI. */
 export function dataSourceOptions(url: string): DataSourceOptions {
