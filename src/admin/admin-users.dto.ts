@@ -46,9 +46,9 @@ export class ListUsersQuery {
   @IsIn(['true', 'false'])
   linked?: 'true' | 'false';
 
-  @ApiPropertyOptional({ enum: ['active', 'disabled'] })
+  @ApiPropertyOptional({ enum: ['active', 'disabled', 'deleted'] })
   @Transform(emptyAsUndefined)
   @IsOptional()
-  @IsIn(['active', 'disabled'])
+  @IsIn(['active', 'disabled', 'deleted'])
   status?: 'active' | 'disabled';
 }

@@ -11,7 +11,7 @@ export class AdminUserView {
   @ApiProperty({ type: String, nullable: true }) avatarUrl: string | null;
   @ApiProperty({ type: String, nullable: true, example: '138****5678' }) phone: string | null;
   @ApiProperty({ type: [String] }) roles: string[];
-  @ApiProperty({ enum: ['active', 'disabled'] }) status: string;
+  @ApiProperty({ enum: ['active', 'disabled', 'deleted'] }) status: string;
   @ApiProperty({ type: String, nullable: true }) unionid: string | null;
   @ApiProperty({ description: 'True when the user has a unionid, which links its identities across apps.' }) linked: boolean;
   @ApiProperty() createdAt: Date;

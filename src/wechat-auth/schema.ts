@@ -7,6 +7,7 @@ import { AdminConsole1764000000000 } from './migrations/1764000000000-admin-cons
 import { RateLimits1764100000000 } from './migrations/1764100000000-rate-limits';
 import { MobileApps1764260000000 } from './migrations/1764260000000-mobile-apps';
 import { LoginStatistics1764270000000 } from './migrations/1764270000000-login-statistics';
+import { AccountDeletion1764310000000 } from './migrations/1764310000000-account-deletion';
 import { LoginEventHour } from './login/statistics/login-event-hour.entity';
 import { RefreshToken } from './sessions/refresh-token.entity';
 import { Session } from './sessions/session.entity';
@@ -27,4 +28,5 @@ export const WECHAT_AUTH_MIGRATIONS = [
   RateLimits1764100000000,
   MobileApps1764260000000,
   LoginStatistics1764270000000,
+  AccountDeletion1764310000000,
 ];

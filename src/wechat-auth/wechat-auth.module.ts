@@ -47,6 +47,7 @@ import { MobileAppController } from './wechat/mobile-app/mobile-app.controller';
 import { MobileAppStrategy } from './wechat/mobile-app/mobile-app.strategy';
 import { OwnSessionsController } from './sessions/own-sessions.controller';
 import { UserLifecycle } from './lifecycle/user-lifecycle.service';
+import { AccountDeletion } from './users/account-deletion.service';
 import { SessionKeySignatures } from './wechat/miniprogram/session-key-signatures.service';
 import { OwnIdentitiesController } from './users/own-identities.controller';
 import { LoginStatisticsRepository } from './login/statistics/login-statistics.repository';
@@ -103,6 +104,7 @@ const SIGN_IN_STORAGE: Provider = {
     IdentityLinker,
     UserLifecycle,
     IdentityUnbinder,
+    AccountDeletion,
     UsersRepository,
     SessionKeyRepository,
     UserProfileRepository,

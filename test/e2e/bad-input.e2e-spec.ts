@@ -113,7 +113,7 @@ const CASES: Case[] = [
     (query): Case => ({ name: `GET ${OAUTH}/callback?${query.slice(0, 40)}`, method: 'get', path: `${OAUTH}/callback?${query}` }),
   ),
   ...['/admin/api/users', '/admin/api/users/00000000-0000-0000-0000-000000000000'].map((path): Case => ({ name: `GET ${path} as a plain user`, method: 'get', path, headers: asUser })),
-  ...['page=0', 'page=-1', 'pageSize=101', 'pageSize=abc', 'linked=maybe', 'status=deleted', `q=${'x'.repeat(500)}`, 'page[]=1'].map(
+  ...['page=0', 'page=-1', 'pageSize=101', 'pageSize=abc', 'linked=maybe', 'status=gone', `q=${'x'.repeat(500)}`, 'page[]=1'].map(
     (query): Case => ({ name: `GET /admin/api/users?${query.slice(0, 30)} as an admin`, method: 'get', path: `/admin/api/users?${query}`, headers: asAdmin }),
   ),
   { name: 'GET an admin user that is not a uuid', method: 'get', path: '/admin/api/users/not-a-uuid', headers: asAdmin },

@@ -12,6 +12,7 @@ import { startTestApp, TestApp } from '../support/test-app';
  */
 const EXPECTED = [
   'DELETE /admin/api/users/:id/identities/:identityId  roles(admin)',
+  'DELETE /auth/me  signed in',
   'DELETE /auth/me/identities/:id  signed in',
   'DELETE /auth/sessions/:id  signed in',
   'DELETE /sandbox/faults  public',

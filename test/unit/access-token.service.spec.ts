@@ -9,16 +9,17 @@ describe('AccessTokenService', () => {
   afterEach(() => jest.useRealTimers());
 
   it('verifies what it signs, with the same answer from its cache', () => {
-    const token = service.sign({ id: 'user-1', roles: ['user', 'admin'] }, 'session-1');
+    const signedIn = new Date('2026-11-23T08:00:00Z');
+    const token = service.sign({ id: 'user-1', roles: ['user', 'admin'] }, 'session-1', signedIn);
     const first = service.verify(token);
-    expect(first).toEqual({ id: 'user-1', sessionId: 'session-1', roles: ['user', 'admin'] });
+    expect(first).toEqual({ id: 'user-1', sessionId: 'session-1', roles: ['user', 'admin'], authTime: signedIn.getTime() / 1000 });
     expect(service.verify(token)).toBe(first);
     expect(Object.isFrozen(first) && Object.isFrozen(first.roles)).toBe(true);
   });
 
   it('refuses a cached token once it has expired (after the clock tolerance)', () => {
     jest.useFakeTimers({ now: Date.now() });
-    const token = service.sign({ id: 'user-2', roles: ['user'] }, 'session-2');
+    const token = service.sign({ id: 'user-2', roles: ['user'] }, 'session-2', new Date());
     service.verify(token);
     jest.setSystemTime(Date.now() + 64_000);
     expect(service.verify(token).id).toBe('user-2');
@@ -31,7 +32,7 @@ describe('AccessTokenService', () => {
     const rotated = new AccessTokenService(
       loadAppConfig({ JWT_SECRET: SECRET, JWT_KEY_ID: 'k2', JWT_PREVIOUS_KEYS: `k1:${'o'.repeat(40)}` }),
     );
-    expect(rotated.verify(previous.sign({ id: 'u', roles: [] }, 's')).id).toBe('u');
-    expect(() => previous.verify(rotated.sign({ id: 'u', roles: [] }, 's'))).toThrow(expect.objectContaining({ code: 'invalid_token' }));
+    expect(rotated.verify(previous.sign({ id: 'u', roles: [] }, 's', new Date())).id).toBe('u');
+    expect(() => previous.verify(rotated.sign({ id: 'u', roles: [] }, 's', new Date()))).toThrow(expect.objectContaining({ code: 'invalid_token' }));
   });
 });

@@ -230,8 +230,10 @@
     field(fields, 'Unionid', user.unionid, 'mono');
     field(fields, 'Created', when(user.createdAt));
     field(fields, 'Last login', when(user.lastLoginAt));
-    $('disable').hidden = user.status === 'disabled';
+    // A deleted account is a tombstone: nothing to disable, enable or end.
+    $('disable').hidden = user.status !== 'active';
     $('enable').hidden = user.status !== 'disabled';
+    $('revoke-sessions').hidden = user.status === 'deleted';
 
     rows('identities', user.identities, function (identity) {
       var unbind = el('button', 'Unbind');

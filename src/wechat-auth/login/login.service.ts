@@ -6,7 +6,7 @@ import { UsersRepository } from '../users/users.repository';
 import { VerifiedWechatIdentity } from '../users/wechat-profile';
 import { LoginEvent } from './login-events/login-event.entity';
 import { LoginEventsRepository } from './login-events/login-events.repository';
-import { ClientInfo, SessionService } from '../sessions/session.service';
+import { ClientInfo, SessionOwnerGone, SessionService } from '../sessions/session.service';
 import { TokenPair } from '../sessions/token-pair';
 
 export interface LoginAttempt {
@@ -27,14 +27,11 @@ export interface SessionRequest {
   isNew: boolean;
   appKey: string | null;
   client: ClientInfo;
+  /** A hand-off: when the person last signed in (the session being handed over's time). */
+  authenticatedAt?: Date | null;
 }
 
-const FOREIGN_KEY_VIOLATION = '23503';
 const SESSION_ATTEMPTS = 3;
-
-function isForeignKeyViolation(error: unknown): boolean {
-  return (error as { driverError?: { code?: string } }).driverError?.code === FOREIGN_KEY_VIOLATION;
-}
 
 /**
  * The last step of every WeChat login, whatever the flow: bind the identity
@@ -70,16 +67,17 @@ export class LoginService {
   /**
    * Opens a session for the identity's user. A merge can delete that user
    * between identification and this insert; the session then goes to the
-   * user the identity belongs to now.
+   * user the identity belongs to now. A deletion takes the identity with it:
+   * then no session is opened.
    */
   async openSession(request: SessionRequest): Promise<TokenPair> {
     let user = request.user ?? (await this.users.findByIdentity(request.identityId));
     for (let attempt = 1; ; attempt++) {
       if (!user) throw new AppError('session_revoked', 'This WeChat account is no longer bound to a user. Sign in again.');
       try {
-        return await this.sessions.start(user, request.isNew, request.appKey, request.client);
+        return await this.sessions.start(user, request.isNew, request.appKey, request.client, request.authenticatedAt);
       } catch (error) {
-        if (!isForeignKeyViolation(error) || attempt >= SESSION_ATTEMPTS) throw error;
+        if (!(error instanceof SessionOwnerGone) || attempt >= SESSION_ATTEMPTS) throw error;
         user = await this.users.findByIdentity(request.identityId);
       }
     }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
+import { EntityManager } from 'typeorm';
 import { WechatAuthConfig } from '../options/wechat-auth-config';
 import { AppError } from '../core/errors/app-error';
 import { User } from '../users/entities/user.entity';
@@ -9,6 +10,13 @@ import { AccessTokenService } from '../tokens/access-token.service';
 import { AuthUser } from '../tokens/auth-user';
 import { ActiveSession, SessionsRepository } from './sessions.repository';
 import { TokenPair } from './token-pair';
+
+/** The user of a session being opened is no longer active (merged away, disabled or deleted in the meantime). */
+export class SessionOwnerGone extends AppError {
+  constructor() {
+    super('session_revoked', 'This account is no longer active. Sign in again.');
+  }
+}
 
 export interface ClientInfo {
   ip: string | null;
@@ -34,14 +42,20 @@ export class SessionService {
     private readonly config: WechatAuthConfig,
   ) {}
 
-  async start(user: User, isNew: boolean, appKey: string | null, client: ClientInfo): Promise<TokenPair> {
+  /**
+   * Opens a session: the person signed in now, or at `authenticatedAt` for a
+   * session handed over from another. `SessionOwnerGone` when the user was
+   * merged away, disabled or deleted a moment ago.
+   */
+  async start(user: User, isNew: boolean, appKey: string | null, client: ClientInfo, authenticatedAt?: Date | null): Promise<TokenPair> {
     if (user.status !== 'active') throw new AppError('user_disabled');
     const refreshToken = randomBytes(32).toString('base64url');
     const session = await this.sessions.create(
-      { userId: user.id, appKey, ip: client.ip, userAgent: client.userAgent, expiresAt: this.refreshExpiry() },
+      { userId: user.id, appKey, ip: client.ip, userAgent: client.userAgent, expiresAt: this.refreshExpiry(), authenticatedAt },
       hashRefreshToken(refreshToken),
     );
-    return this.tokenPair(user, isNew, session.id, refreshToken);
+    if (!session) throw new SessionOwnerGone();
+    return this.tokenPair(user, isNew, session.id, refreshToken, authenticatedAt ?? new Date());
   }
 
   async refresh(presented: string): Promise<TokenPair> {
@@ -58,7 +72,7 @@ export class SessionService {
         throw new AppError(result.user?.status === 'disabled' ? 'user_disabled' : 'session_revoked');
       case 'rotated':
         if (result.user.status !== 'active') throw new AppError('user_disabled');
-        return this.tokenPair(result.user, false, result.session.id, next);
+        return this.tokenPair(result.user, false, result.session.id, next, result.session.authenticatedAt ?? result.session.createdAt);
     }
   }
 
@@ -86,6 +100,14 @@ export class SessionService {
     await this.revoke([sessionId], 'logout');
   }
 
+  /** In a deletion's transaction: ends every session of the user and erases where they came from. */
+  async endAllOfDeletedUser(db: EntityManager, userId: string): Promise<void> {
+    const validForMs = revocationWindowMs(this.config.auth.accessTtlSeconds);
+    const ended = await this.sessions.eraseForDeletedUser(db, userId, validForMs);
+    // Refused here at once; other instances hear of it when the deletion commits.
+    for (const sessionId of ended) this.revocations.add({ sessionId, until: Date.now() + validForMs });
+  }
+
   /** Ends every active session of a user (those opened through one app only, when `appKey` is given). */
   async revokeUserSessions(userId: string, reason: string, appKey?: string): Promise<number> {
     return this.revoke(await this.sessions.activeSessionIds(userId, appKey), reason);
@@ -95,9 +117,9 @@ export class SessionService {
     return new Date(Date.now() + this.config.auth.refreshTtlSeconds * 1000);
   }
 
-  private tokenPair(user: User, isNew: boolean, sessionId: string, refreshToken: string): TokenPair {
+  private tokenPair(user: User, isNew: boolean, sessionId: string, refreshToken: string, authenticatedAt: Date): TokenPair {
     return {
-      accessToken: this.accessTokens.sign(user, sessionId),
+      accessToken: this.accessTokens.sign(user, sessionId, authenticatedAt),
       refreshToken,
       tokenType: 'Bearer',
       expiresIn: this.accessTokens.expiresIn,

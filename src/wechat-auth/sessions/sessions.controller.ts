@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Header, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AccountDeletion } from '../users/account-deletion.service';
 import { AppError } from '../core/errors/app-error';
 import { ThrottleSignIn } from '../throttling/credential-throttler.guard';
 import { UsersRepository } from '../users/users.repository';
@@ -19,6 +20,7 @@ export class SessionsController {
   constructor(
     private readonly sessions: SessionService,
     private readonly users: UsersRepository,
+    private readonly deletion: AccountDeletion,
   ) {}
 
   @Public()
@@ -45,6 +47,14 @@ export class SessionsController {
     const user = await this.users.findWithIdentities(caller.id);
     if (!user) throw new AppError('session_revoked', 'This account no longer exists. Sign in again.');
     return toUserView(user);
+  }
+
+  @Delete('auth/me')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiNoContentResponse({ description: 'The account is deleted. Needs a token from a sign-in (not a refresh) of the last 5 minutes, else 403 reauthentication_required.' })
+  async deleteAccount(@CurrentUser() caller: AuthUser): Promise<void> {
+    await this.deletion.deleteOwnAccount(caller);
   }
 
   /** HMAC-signed tokens have no public key to publish; the document exists so verifiers can rely on the URL. */

@@ -11,6 +11,8 @@ export interface NewSession {
   ip: string | null;
   userAgent: string | null;
   expiresAt: Date;
+  /** Set for a session handed over from another: when its person last signed in. */
+  authenticatedAt?: Date | null;
 }
 
 export interface ActiveSession {
@@ -33,16 +35,24 @@ export type RotationResult =
 export class SessionsRepository {
   constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
 
-  /** Opens a session with its first refresh token, in one statement (atomic, one round trip). */
-  async create(session: NewSession, refreshTokenHash: Buffer): Promise<{ id: string }> {
+  /**
+   * Opens a session with its first refresh token, in one statement (atomic,
+   * one round trip); null when the user is no longer active. The user's row
+   * is share-locked while the session is made, so a merge, a disable or a
+   * deletion of that user either happens before (and no session is opened)
+   * or waits and sees the session.
+   */
+  async create(session: NewSession, refreshTokenHash: Buffer): Promise<{ id: string } | null> {
     const rows = (await this.dataSource.query(
-      `WITH opened AS (
-         INSERT INTO sessions (user_id, app_key, ip, user_agent, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id
+      `WITH owner AS (
+         SELECT id FROM users WHERE id = $1 AND status = 'active' FOR SHARE
+       ), opened AS (
+         INSERT INTO sessions (user_id, app_key, ip, user_agent, expires_at, authenticated_at) SELECT id, $2, $3, $4, $5, $7 FROM owner RETURNING id
        )
        INSERT INTO refresh_tokens (session_id, token_hash, expires_at) SELECT id, $6, $5 FROM opened RETURNING session_id`,
-      [session.userId, session.appKey, session.ip, session.userAgent, session.expiresAt, refreshTokenHash],
+      [session.userId, session.appKey, session.ip, session.userAgent, session.expiresAt, refreshTokenHash, session.authenticatedAt ?? null],
     )) as Array<{ session_id: string }>;
-    return { id: rows[0].session_id };
+    return rows[0] ? { id: rows[0].session_id } : null;
   }
 
   /**
@@ -91,12 +101,9 @@ export class SessionsRepository {
          WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL RETURNING id`,
         [sessionIds, reason],
       )) as [Array<{ id: string }>, number];
-      const until = Date.now() + tokensValidForMs;
-      for (const { id } of rows) {
-        const event: SessionRevokedEvent = { sessionId: id, until };
-        await db.query('SELECT pg_notify($1, $2)', [REVOCATION_CHANNEL, JSON.stringify(event)]);
-      }
-      return rows.map((row) => row.id);
+      const ended = rows.map((row) => row.id);
+      await this.announceEnded(db, ended, tokensValidForMs);
+      return ended;
     });
   }
 
@@ -107,6 +114,23 @@ export class SessionsRepository {
       [userId, appKey ?? null],
     )) as Array<{ id: string }>;
     return rows.map((row) => row.id);
+  }
+
+  /**
+   * In a deletion's transaction: ends the user's sessions (telling every
+   * instance at commit) and erases where they were opened from. Answers the
+   * sessions it ended.
+   */
+  async eraseForDeletedUser(db: EntityManager, userId: string, tokensValidForMs: number): Promise<string[]> {
+    const rows = (await db.query(
+      `WITH live AS (SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL)
+       UPDATE sessions SET revoked_at = coalesce(revoked_at, now()), revoked_reason = coalesce(revoked_reason, 'account_deleted'), ip = NULL, user_agent = NULL
+       WHERE user_id = $1 RETURNING id, id IN (SELECT id FROM live) AS ended`,
+      [userId],
+    )) as [Array<{ id: string; ended: boolean }>, number];
+    const ended = rows[0].filter((row) => row.ended).map((row) => row.id);
+    await this.announceEnded(db, ended, tokensValidForMs);
+    return ended;
   }
 
   /** A user's live sessions, most recently used first. */
@@ -127,6 +151,15 @@ export class SessionsRepository {
       [withinMs / 1000],
     )) as Array<{ id: string; revoked_at: Date }>;
     return rows.map((row) => ({ sessionId: row.id, until: row.revoked_at.getTime() + withinMs }));
+  }
+
+  /** Tells every instance (at commit) that these sessions ended. */
+  private async announceEnded(db: EntityManager, sessionIds: string[], tokensValidForMs: number): Promise<void> {
+    const until = Date.now() + tokensValidForMs;
+    for (const sessionId of sessionIds) {
+      const event: SessionRevokedEvent = { sessionId, until };
+      await db.query('SELECT pg_notify($1, $2)', [REVOCATION_CHANNEL, JSON.stringify(event)]);
+    }
   }
 
   private async insertRefreshToken(db: EntityManager, sessionId: string, hash: Buffer, expiresAt: Date): Promise<void> {

@@ -12,7 +12,8 @@ interface StatusRow {
 
 const toEvent = (row: StatusRow): UserStatusEvent => ({
   userId: row.id,
-  disabled: row.status === 'disabled',
+  // A deleted user's tokens are refused like a disabled user's.
+  disabled: row.status !== 'active',
   changedAt: row.status_changed_at.getTime(),
 });
 
@@ -30,7 +31,7 @@ export class UserStatusRepository {
       const [rows] = (await db.query(
         `UPDATE users SET status = $2, updated_at = now(),
            status_changed_at = GREATEST(clock_timestamp(), status_changed_at + interval '1 millisecond')
-         WHERE id = $1 RETURNING id, status, status_changed_at`,
+         WHERE id = $1 AND status <> 'deleted' RETURNING id, status, status_changed_at`,
         [userId, status],
       )) as [StatusRow[], number];
       if (!rows[0]) return undefined;

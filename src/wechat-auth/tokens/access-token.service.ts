@@ -16,6 +16,7 @@ export interface AccessTokenClaims {
   sub: string;
   sid: string;
   roles: string[];
+  auth_time?: number;
   iat: number;
   exp: number;
 }
@@ -71,8 +72,10 @@ export class AccessTokenService {
     return this.options.ttl;
   }
 
-  sign(user: { id: string; roles: string[] }, sessionId: string): string {
-    return jwt.sign({ sid: sessionId, roles: user.roles }, this.keys.get(this.signingKid)!, {
+  /** `authenticatedAt`: when the person last signed in, which a refresh does not change. */
+  sign(user: { id: string; roles: string[] }, sessionId: string, authenticatedAt: Date): string {
+    const claims = { sid: sessionId, roles: user.roles, auth_time: Math.floor(authenticatedAt.getTime() / 1000) };
+    return jwt.sign(claims, this.keys.get(this.signingKid)!, {
       algorithm: ALGORITHM,
       header: { alg: ALGORITHM, typ: TOKEN_TYPE, kid: this.signingKid },
       issuer: this.options.issuer,
@@ -104,7 +107,8 @@ export class AccessTokenService {
     }
     if (!isClaims(payload)) throw new AppError('invalid_token');
     // Frozen: the same object serves every request that presents this token.
-    const user = Object.freeze({ id: payload.sub, sessionId: payload.sid, roles: Object.freeze([...payload.roles]) as string[] });
+    const authTime = typeof payload.auth_time === 'number' ? payload.auth_time : undefined;
+    const user = Object.freeze({ id: payload.sub, sessionId: payload.sid, roles: Object.freeze([...payload.roles]) as string[], authTime });
     this.verified.set(token, { user, refuseAfter: (payload.exp + CLOCK_TOLERANCE_SECONDS) * 1000 });
     return user;
   }

@@ -5,4 +5,9 @@ export interface AuthUser {
   /** The login session the token belongs to (`sid`). */
   sessionId: string;
   roles: string[];
+  /**
+   * When the person last signed in (epoch seconds, the token's `auth_time`):
+   * refreshes keep it, only a login moves it. Absent in tokens older than it.
+   */
+  authTime?: number;
 }

@@ -140,11 +140,11 @@ export class IdentityTransaction {
    */
   async touchLogin(identityId: string, profile: ProfileUpdate): Promise<User> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      // An UPDATE that waited for a merge and found its row deleted touches nothing: read the identity again.
+      // An UPDATE that waited for a merge (its row deleted) or an account deletion (a tombstone now) touches nothing: read the identity again.
       const [rows] = (await this.db.query(
         `UPDATE users SET last_login_at = now(), updated_at = now(),
            nickname = COALESCE($2, nickname), avatar_url = COALESCE($3, avatar_url)
-         WHERE id = (SELECT user_id FROM wechat_identities WHERE id = $1)
+         WHERE id = (SELECT user_id FROM wechat_identities WHERE id = $1) AND status <> 'deleted'
          RETURNING ${USER_COLUMNS}`,
         [identityId, profile.nickname ?? null, profile.avatarUrl ?? null],
       )) as [UserRow[], number];

@@ -8,16 +8,16 @@ import type { ProfileUpdate } from './identity.repository';
 export class UserProfileRepository {
   constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
 
-  /** False when the user no longer exists. */
+  /** False when the user no longer exists (merged away or deleted). */
   async setPhone(userId: string, phone: string): Promise<boolean> {
-    const [, affected] = (await this.dataSource.query('UPDATE users SET phone = $2, updated_at = now() WHERE id = $1', [userId, phone])) as [unknown, number];
+    const [, affected] = (await this.dataSource.query(`UPDATE users SET phone = $2, updated_at = now() WHERE id = $1 AND status <> 'deleted'`, [userId, phone])) as [unknown, number];
     return affected > 0;
   }
 
   /** Replaces the fields given; false when the user no longer exists. */
   async updateProfile(userId: string, profile: ProfileUpdate): Promise<boolean> {
     const [, affected] = (await this.dataSource.query(
-      `UPDATE users SET nickname = COALESCE($2, nickname), avatar_url = COALESCE($3, avatar_url), updated_at = now() WHERE id = $1`,
+      `UPDATE users SET nickname = COALESCE($2, nickname), avatar_url = COALESCE($3, avatar_url), updated_at = now() WHERE id = $1 AND status <> 'deleted'`,
       [userId, profile.nickname ?? null, profile.avatarUrl ?? null],
     )) as [unknown, number];
     return affected > 0;

@@ -21,7 +21,7 @@ export class UserView {
   @ApiProperty({ type: String, nullable: true }) avatarUrl: string | null;
   @ApiProperty({ type: String, nullable: true }) phone: string | null;
   @ApiProperty({ type: [String] }) roles: string[];
-  @ApiProperty({ enum: ['active', 'disabled'] }) status: string;
+  @ApiProperty({ enum: ['active', 'disabled', 'deleted'] }) status: string;
   @ApiProperty() createdAt: Date;
   @ApiProperty({ type: [IdentityView] }) identities: IdentityView[];
 }

@@ -1,12 +1,44 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { identityLockKeys, takeAdvisoryLocks } from '../core/advisory-locks';
 import { InjectWechatAuthDataSource } from '../core/data-source';
-import { DataSource } from 'typeorm';
 import { User } from './entities/user.entity';
 import { WechatIdentity } from './entities/wechat-identity.entity';
 
 @Injectable()
 export class UsersRepository {
   constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Deletes an account in one transaction, leaving a tombstone (id and
+   * deletion time, nothing personal): `within` runs first, in the same
+   * transaction (lifecycle subscribers, sessions, history); then the WeChat
+   * identities (with their session keys) go, so the same WeChat account
+   * signs up afresh. A login of the person waits on the same locks and comes
+   * after as a new user. False when there is no such active or disabled user.
+   */
+  async eraseAccount(userId: string, within: (db: EntityManager) => Promise<void>): Promise<boolean> {
+    return this.dataSource.transaction(async (db) => {
+      const identities = (await db.query(`SELECT appid, openid, unionid FROM wechat_identities WHERE user_id = $1`, [userId])) as Array<{
+        appid: string;
+        openid: string;
+        unionid: string | null;
+      }>;
+      // The locks every login of these identities takes first, in the same order.
+      await takeAdvisoryLocks(db, identities.flatMap((identity) => identityLockKeys(identity.appid, identity.openid, identity.unionid)));
+      const [owner] = (await db.query(`SELECT id FROM users WHERE id = $1 AND status <> 'deleted' FOR UPDATE`, [userId])) as unknown[];
+      if (!owner) return false;
+      await within(db);
+      await db.query(`DELETE FROM wechat_identities WHERE user_id = $1`, [userId]);
+      await db.query(
+        `UPDATE users SET status = 'deleted', deleted_at = now(), updated_at = now(),
+           unionid = NULL, nickname = NULL, avatar_url = NULL, phone = NULL, roles = '{}', last_login_at = NULL
+         WHERE id = $1`,
+        [userId],
+      );
+      return true;
+    });
+  }
 
 
   findWithIdentities(id: string): Promise<User | null> {

@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   refresh_token_reused: { status: 401, message: 'This refresh token was already used; the session has been ended for safety.' },
   user_disabled: { status: 403, message: 'This account is disabled.' },
   forbidden: { status: 403, message: 'You do not have the role this needs.' },
+  reauthentication_required: { status: 403, message: 'Sign in again (not a refresh) and retry within 5 minutes.' },
   ticket_invalid: { status: 401, message: 'The login ticket is unknown, used or expired.' },
   rate_limited: { status: 429, message: 'Too many requests. Slow down.' },
   not_found: { status: 404, message: 'Not found.' },

@@ -53,7 +53,9 @@ export class LoginTicketService implements OnModuleDestroy {
   async handOff(caller: AuthUser): Promise<HandOffTicket> {
     const identity = await this.tickets.handOffIdentity(caller.id, caller.sessionId);
     if (!identity) throw new AppError('session_revoked', 'This account no longer exists. Sign in again.');
-    return { ticket: await this.issue({ ...identity, isNew: false }), expiresIn: TICKET_TTL_SECONDS };
+    // The page's session inherits the sign-in time: a hand-off must not make a stolen token look like a fresh sign-in.
+    const authenticatedAt = new Date((caller.authTime ?? 0) * 1000);
+    return { ticket: await this.issue({ ...identity, isNew: false, authenticatedAt }), expiresIn: TICKET_TTL_SECONDS };
   }
 
   async redeem(ticket: string, client: ClientInfo): Promise<TokenPair> {
@@ -64,7 +66,7 @@ export class LoginTicketService implements OnModuleDestroy {
         .catch((error: Error) => this.logger.warn(`Could not record a login event: ${error.message}`));
       throw new AppError('ticket_invalid');
     }
-    return this.logins.openSession({ identityId: spent.identityId, isNew: spent.isNew, appKey: spent.appKey, client });
+    return this.logins.openSession({ identityId: spent.identityId, isNew: spent.isNew, appKey: spent.appKey, client, authenticatedAt: spent.authenticatedAt });
   }
 
   onModuleDestroy(): void {

@@ -6,6 +6,8 @@ export interface NewLoginTicket {
   identityId: string;
   appKey: string;
   isNew: boolean;
+  /** A hand-off ticket: when the person last signed in; the session it opens keeps that time. */
+  authenticatedAt?: Date | null;
 }
 
 @Injectable()
@@ -14,8 +16,9 @@ export class LoginTicketsRepository {
 
   async create(ticketHash: Buffer, ticket: NewLoginTicket, ttlSeconds: number): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO login_tickets (ticket_hash, identity_id, app_key, is_new, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
-      [ticketHash, ticket.identityId, ticket.appKey, ticket.isNew, ttlSeconds],
+      `INSERT INTO login_tickets (ticket_hash, identity_id, app_key, is_new, authenticated_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))`,
+      [ticketHash, ticket.identityId, ticket.appKey, ticket.isNew, ticket.authenticatedAt ?? null, ttlSeconds],
     );
   }
 
@@ -38,11 +41,11 @@ export class LoginTicketsRepository {
   /** Spends a ticket: of two requests presenting it at once, only one gets it. */
   async spend(ticketHash: Buffer): Promise<NewLoginTicket | null> {
     const [rows] = (await this.dataSource.query(
-      `DELETE FROM login_tickets WHERE ticket_hash = $1 AND expires_at > now() RETURNING identity_id, app_key, is_new`,
+      `DELETE FROM login_tickets WHERE ticket_hash = $1 AND expires_at > now() RETURNING identity_id, app_key, is_new, authenticated_at`,
       [ticketHash],
-    )) as [Array<{ identity_id: string; app_key: string; is_new: boolean }>, number];
+    )) as [Array<{ identity_id: string; app_key: string; is_new: boolean; authenticated_at: Date | null }>, number];
     const row = rows[0];
-    return row ? { identityId: row.identity_id, appKey: row.app_key, isNew: row.is_new } : null;
+    return row ? { identityId: row.identity_id, appKey: row.app_key, isNew: row.is_new, authenticatedAt: row.authenticated_at } : null;
   }
 
   async purgeExpired(): Promise<void> {

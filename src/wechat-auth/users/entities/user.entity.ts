@@ -1,11 +1,11 @@
 import { Check, Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { WechatIdentity } from './wechat-identity.entity';
 
-export type UserStatus = 'active' | 'disabled';
+export type UserStatus = 'active' | 'disabled' | 'deleted';
 
 /** A person. Each WeChat app they used is one WechatIdentity bound to this row. */
 @Entity({ name: 'users' })
-@Check('users_status_check', `status IN ('active', 'disabled')`)
+@Check('users_status_check', `status IN ('active', 'disabled', 'deleted')`)
 @Index('users_unionid_key', ['unionid'], { unique: true, where: 'unionid IS NOT NULL' })
 @Index('users_phone_idx', ['phone'], { where: 'phone IS NOT NULL' })
 @Index('users_status_changed_at_idx', ['statusChangedAt'], { where: 'status_changed_at IS NOT NULL' })
@@ -42,6 +42,10 @@ export class User {
   /** Lets every instance reload recent disables after it reconnects. */
   @Column({ name: 'status_changed_at', type: 'timestamptz', nullable: true })
   statusChangedAt: Date | null;
+
+  /** A deleted user is a tombstone: its id, this time, and nothing personal. */
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
