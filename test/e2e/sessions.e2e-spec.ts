@@ -34,7 +34,9 @@ describe('access tokens, refresh rotation and logout', () => {
   it('issues an at+jwt with the claims of API.md and nothing WeChat-specific', () => {
     expect(decodeHeader(pair.accessToken)).toEqual({ alg: 'HS256', typ: 'at+jwt', kid: expect.any(String) });
     const claims = jwt.decode(pair.accessToken) as Record<string, unknown>;
-    expect(Object.keys(claims).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'roles', 'sid', 'sub']);
+    expect(Object.keys(claims).sort()).toEqual(['aud', 'auth_time', 'exp', 'iat', 'iss', 'roles', 'sid', 'sub']);
+    // Issued by a sign-in: the sign-in time is the issue time.
+    expect(Math.abs((claims.auth_time as number) - (claims.iat as number))).toBeLessThanOrEqual(1);
     expect(claims).toMatchObject({ sub: pair.user.id, roles: ['user'], iss: 'wechat-auth', aud: 'wechat-auth' });
     expect((claims.exp as number) - (claims.iat as number)).toBe(900);
   });
