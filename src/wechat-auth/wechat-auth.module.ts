@@ -47,6 +47,9 @@ import { MobileAppController } from './wechat/mobile-app/mobile-app.controller';
 import { MobileAppStrategy } from './wechat/mobile-app/mobile-app.strategy';
 import { OwnSessionsController } from './sessions/own-sessions.controller';
 import { UserLifecycle } from './lifecycle/user-lifecycle.service';
+import { MiniProgramIdentityService } from './wechat/miniprogram/miniprogram-identity.service';
+import { MiniProgramBinding } from './wechat/miniprogram/miniprogram-binding.service';
+import { IdentityBinder } from './users/identity-binder.service';
 import { AccountDeletion } from './users/account-deletion.service';
 import { SessionKeySignatures } from './wechat/miniprogram/session-key-signatures.service';
 import { OwnIdentitiesController } from './users/own-identities.controller';
@@ -127,6 +130,9 @@ const SIGN_IN_STORAGE: Provider = {
     CodeExchangeRepository,
     CodeExchangeService,
     MiniProgramStrategy,
+    MiniProgramIdentityService,
+    MiniProgramBinding,
+    IdentityBinder,
     MobileAppStrategy,
     OAuthStateSigner,
     ReturnToPolicy,

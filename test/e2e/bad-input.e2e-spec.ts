@@ -97,6 +97,7 @@ const CASES: Case[] = [
   ...bodyCases('/auth/refresh', { refreshToken: 'A'.repeat(43) }),
   ...bodyCases('/auth/ticket', { ticket: 'A'.repeat(43) }),
   ...bodyCases('/auth/wechat/miniprogram/phone', { code: UNKNOWN_CODE }, asUser),
+  ...bodyCases('/auth/wechat/miniprogram/bind', { code: UNKNOWN_CODE, app: MINIPROGRAM.key }, asUser),
   ...bodyCases('/auth/wechat/miniprogram/profile', { encryptedData: 'AAAAAAAAAAAAAAAAAAAAAA==', iv: 'AAAAAAAAAAAAAAAAAAAAAA==' }, asUser),
   ...[
     'returnTo=//evil.example',

@@ -53,6 +53,7 @@ const EXPECTED = [
   'POST /auth/ticket  public',
   'POST /auth/tickets  signed in',
   'POST /auth/wechat/app/login  public',
+  'POST /auth/wechat/miniprogram/bind  signed in',
   'POST /auth/wechat/miniprogram/login  public',
   'POST /auth/wechat/miniprogram/phone  signed in',
   'POST /auth/wechat/miniprogram/profile  signed in',

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../core/errors/app-error';
 import { User } from '../users/entities/user.entity';
+import { IdentityBinder } from '../users/identity-binder.service';
 import { IdentityLinker, ResolvedLogin } from '../users/identity-linker.service';
 import { UsersRepository } from '../users/users.repository';
 import { VerifiedWechatIdentity } from '../users/wechat-profile';
@@ -44,6 +45,7 @@ export class LoginService {
 
   constructor(
     private readonly linker: IdentityLinker,
+    private readonly binder: IdentityBinder,
     private readonly sessions: SessionService,
     private readonly users: UsersRepository,
     private readonly events: LoginEventsRepository,
@@ -54,6 +56,20 @@ export class LoginService {
     return this.recorded(attempt, verify, (resolved) =>
       this.openSession({ identityId: resolved.identity.id, user: resolved.user, isNew: resolved.isNew, appKey: attempt.appKey, client: attempt.client }),
     );
+  }
+
+  /**
+   * A signed-in user binds the identity `verify` establishes (merging whoever
+   * held it into them); recorded in the login history like a login.
+   */
+  async bind(userId: string, attempt: LoginAttempt, verify: () => Promise<VerifiedLogin>): Promise<void> {
+    try {
+      await this.binder.bind(userId, await verify());
+      await this.record(attempt, { userId, result: 'success', detail: null });
+    } catch (error) {
+      if (error instanceof AppError) await this.record(attempt, { userId, result: 'failure', errorCode: error.code, detail: null });
+      throw error;
+    }
   }
 
   /** Like `login`, for flows that open the session later (the OAuth callback hands out a ticket). */

@@ -99,6 +99,10 @@ export class IdentityTransaction {
     return findIdentityWithUser(this.db, appid, openid);
   }
 
+  findUser(id: string): Promise<User | null> {
+    return this.db.findOne(User, { where: { id } });
+  }
+
   findUserByUnionid(unionid: string): Promise<User | null> {
     return this.db.findOne(User, { where: { unionid } });
   }

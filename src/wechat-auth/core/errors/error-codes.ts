@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   ticket_invalid: { status: 401, message: 'The login ticket is unknown, used or expired.' },
   rate_limited: { status: 429, message: 'Too many requests. Slow down.' },
   not_found: { status: 404, message: 'Not found.' },
+  unionid_conflict: { status: 409, message: 'This WeChat account belongs to another WeChat user than the one signed in.' },
   last_identity: { status: 409, message: 'This is the only WeChat account you sign in with; it cannot be unbound.' },
   service_unavailable: { status: 503, message: 'The service is temporarily unavailable.' },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },

@@ -1,4 +1,9 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { clientInfo } from '../../core/client-info';
+import { ThrottleSignIn } from '../../throttling/credential-throttler.guard';
+import { MiniProgramBinding } from './miniprogram-binding.service';
+import { MiniProgramLoginDto } from './miniprogram-login.dto';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../../tokens/auth-user';
 import { CurrentUser } from '../../tokens/decorators/current-user.decorator';
@@ -12,7 +17,22 @@ import { FollowsApiConventions } from '../../core/http/http-conventions';
 @FollowsApiConventions()
 @Controller('auth/wechat/miniprogram')
 export class MiniProgramDataController {
-  constructor(private readonly data: MiniProgramDataService) {}
+  constructor(
+    private readonly data: MiniProgramDataService,
+    private readonly binding: MiniProgramBinding,
+  ) {}
+
+  /**
+   * Binds the Mini Program identity behind a fresh wx.login code to the
+   * caller; a user that held it is the same person and is merged into the caller.
+   */
+  @Post('bind')
+  @HttpCode(200)
+  @ThrottleSignIn()
+  @ApiOkResponse({ type: UserView })
+  bind(@CurrentUser() user: AuthUser, @Body() body: MiniProgramLoginDto, @Req() request: Request): Promise<UserView> {
+    return this.binding.bind(user.id, body, clientInfo(request));
+  }
 
   /** Binds the number behind a getPhoneNumber button's code to the caller. */
   @Post('phone')
