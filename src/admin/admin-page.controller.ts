@@ -1,6 +1,5 @@
-import { Controller, Get, Header, Inject, Param, Res } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, StreamableFile } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Public } from '../wechat-auth/tokens/decorators/public.decorator';
@@ -73,10 +72,9 @@ export class AdminPageController {
   @Get('assets/:name')
   @Header('X-Content-Type-Options', 'nosniff')
   @Header('Cache-Control', 'no-cache')
-  asset(@Param('name') name: string, @Res({ passthrough: true }) res: Response): string {
+  asset(@Param('name') name: string): StreamableFile {
     const type = ASSETS[name as keyof typeof ASSETS];
     if (!type) throw new AppError('not_found');
-    res.type(type);
-    return this.files.get(name)!;
+    return new StreamableFile(Buffer.from(this.files.get(name)!), { type });
   }
 }

@@ -1,11 +1,10 @@
 import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
 import { AuthUser } from '../wechat-auth/tokens/auth-user';
 import { CurrentUser } from '../wechat-auth/tokens/decorators/current-user.decorator';
 import { Roles } from '../wechat-auth/tokens/decorators/roles.decorator';
 import { AppError } from '../wechat-auth/core/errors/app-error';
-import { clientInfo } from '../wechat-auth/core/client-info';
+import { clientInfo, HttpRequest } from '../wechat-auth';
 import { ListUsersQuery } from './admin-users.dto';
 import { AdminAction, AdminUsersService } from './admin-users.service';
 import { AdminUserDetail, AdminUserPage, AdminUserView } from './admin-users.view';
@@ -39,32 +38,32 @@ export class AdminUsersController {
   @Post(':id/disable')
   @HttpCode(200)
   @ApiOkResponse({ type: AdminUserView, description: "The user, disabled; its tokens are refused at once on every instance." })
-  disable(@Id('id') id: string, @CurrentUser() admin: AuthUser, @Req() request: Request): Promise<AdminUserView> {
+  disable(@Id('id') id: string, @CurrentUser() admin: AuthUser, @Req() request: HttpRequest): Promise<AdminUserView> {
     return this.admin.setDisabled(action(admin, request), id, true);
   }
 
   @Post(':id/enable')
   @HttpCode(200)
   @ApiOkResponse({ type: AdminUserView })
-  enable(@Id('id') id: string, @CurrentUser() admin: AuthUser, @Req() request: Request): Promise<AdminUserView> {
+  enable(@Id('id') id: string, @CurrentUser() admin: AuthUser, @Req() request: HttpRequest): Promise<AdminUserView> {
     return this.admin.setDisabled(action(admin, request), id, false);
   }
 
   @Post(':id/revoke-sessions')
   @HttpCode(200)
   @ApiOkResponse({ type: RevokedSessions })
-  revokeSessions(@Id('id') id: string, @CurrentUser() admin: AuthUser, @Req() request: Request): Promise<RevokedSessions> {
+  revokeSessions(@Id('id') id: string, @CurrentUser() admin: AuthUser, @Req() request: HttpRequest): Promise<RevokedSessions> {
     return this.admin.revokeSessions(action(admin, request), id);
   }
 
   @Delete(':id/identities/:identityId')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The identity is unbound; the sessions opened through its app end.' })
-  async unbind(@Id('id') id: string, @Id('identityId') identityId: string, @CurrentUser() admin: AuthUser, @Req() request: Request): Promise<void> {
+  async unbind(@Id('id') id: string, @Id('identityId') identityId: string, @CurrentUser() admin: AuthUser, @Req() request: HttpRequest): Promise<void> {
     await this.admin.unbindIdentity(action(admin, request), id, identityId);
   }
 }
 
-function action(admin: AuthUser, request: Request): AdminAction {
+function action(admin: AuthUser, request: HttpRequest): AdminAction {
   return { admin, client: clientInfo(request) };
 }

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { Public } from '../wechat-auth/tokens/decorators/public.decorator';
 import { AppError } from '../wechat-auth/core/errors/app-error';
 import { SandboxAppTokens } from './sandbox-app-tokens';
@@ -22,7 +21,7 @@ export class SandboxAppTokenController {
 
   @ApiExcludeEndpoint()
   @Get('cgi-bin/token')
-  async token(@Query() query: WechatQuery, @Res() res: Response): Promise<void> {
+  async token(@Query() query: WechatQuery, @Res() res: unknown): Promise<void> {
     await this.responder.answer('/cgi-bin/token', res, () => {
       if (query.grant_type !== 'client_credential') return wechatErrorAnswer(40002);
       const credentials = this.world.credentialsError(query.appid, query.secret);
@@ -32,7 +31,7 @@ export class SandboxAppTokenController {
 
   @ApiExcludeEndpoint()
   @Post('cgi-bin/stable_token')
-  async stableToken(@Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+  async stableToken(@Body() body: Record<string, unknown>, @Res() res: unknown): Promise<void> {
     await this.responder.answer('/cgi-bin/stable_token', res, () => {
       const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
       if (body.grant_type !== 'client_credential') return wechatErrorAnswer(40002);

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { Public } from '../wechat-auth/tokens/decorators/public.decorator';
 import { AppConfig } from '../app/config/app-config';
 import { WechatAppType } from '../wechat-auth/wechat/apps/wechat-app';
@@ -67,19 +66,19 @@ export class SandboxOAuthController {
 
   @ApiExcludeEndpoint()
   @Get('connect/oauth2/authorize')
-  authorize(@Query() query: WechatQuery, @Res() res: Response): void {
+  authorize(@Query() query: WechatQuery, @Res() res: unknown): void {
     this.authorizePage(OFFICIAL_ACCOUNT_PAGE, query, res);
   }
 
   @ApiExcludeEndpoint()
   @Get('connect/qrconnect')
-  qrconnect(@Query() query: WechatQuery, @Res() res: Response): void {
+  qrconnect(@Query() query: WechatQuery, @Res() res: unknown): void {
     this.authorizePage(QR_PAGE, query, res);
   }
 
   @ApiExcludeEndpoint()
   @Get('sns/oauth2/access_token')
-  async accessToken(@Query() query: WechatQuery, @Res() res: Response): Promise<void> {
+  async accessToken(@Query() query: WechatQuery, @Res() res: unknown): Promise<void> {
     await this.responder.answer('/sns/oauth2/access_token', res, () => {
       const credentials = this.world.credentialsError(query.appid, query.secret);
       if (credentials) return wechatErrorAnswer(credentials);
@@ -91,7 +90,7 @@ export class SandboxOAuthController {
 
   @ApiExcludeEndpoint()
   @Get('sns/oauth2/refresh_token')
-  async refreshToken(@Query() query: WechatQuery, @Res() res: Response): Promise<void> {
+  async refreshToken(@Query() query: WechatQuery, @Res() res: unknown): Promise<void> {
     await this.responder.answer('/sns/oauth2/refresh_token', res, () => {
       if (!query.appid) return wechatErrorAnswer(41002);
       if (!this.world.app(query.appid)) return wechatErrorAnswer(40013);
@@ -101,7 +100,7 @@ export class SandboxOAuthController {
 
   @ApiExcludeEndpoint()
   @Get('sns/userinfo')
-  async userinfo(@Query() query: WechatQuery, @Res() res: Response): Promise<void> {
+  async userinfo(@Query() query: WechatQuery, @Res() res: unknown): Promise<void> {
     await this.responder.answer('/sns/userinfo', res, () => {
       const grant = this.oauth.grantFor(query.access_token, query.openid);
       return asWechatAnswer('errcode' in grant ? grant : this.oauth.userinfo(grant));
@@ -110,32 +109,32 @@ export class SandboxOAuthController {
 
   @ApiExcludeEndpoint()
   @Get('sns/auth')
-  async auth(@Query() query: WechatQuery, @Res() res: Response): Promise<void> {
+  async auth(@Query() query: WechatQuery, @Res() res: unknown): Promise<void> {
     await this.responder.answer('/sns/auth', res, () => {
       const grant = this.oauth.grantFor(query.access_token, query.openid);
       return 'errcode' in grant ? asWechatAnswer(grant) : { errcode: 0, errmsg: 'ok' };
     });
   }
 
-  private authorizePage(page: AuthorizePage, query: WechatQuery, res: Response): void {
+  private authorizePage(page: AuthorizePage, query: WechatQuery, res: unknown): void {
     const problem = this.authorizeProblem(page, query);
     if (problem) {
-      res.status(200).type('text/html').send(`<!doctype html><title>WeChat</title><p>errcode=${problem}: ${AUTHORIZE_ERRORS[problem]}</p>`);
+      this.responder.send(res, 200, 'text/html', `<!doctype html><title>WeChat</title><p>errcode=${problem}: ${AUTHORIZE_ERRORS[problem]}</p>`);
       return;
     }
     const back = new URL(query.redirect_uri!);
     if (query.deny === '1') {
       back.searchParams.set('state', query.state!);
-      res.redirect(302, back.toString());
+      this.responder.redirect(res, back.toString());
       return;
     }
     if (!query.user) {
-      res.status(200).type('text/html').send(this.consentPage(page, query));
+      this.responder.send(res, 200, 'text/html', this.consentPage(page, query));
       return;
     }
     back.searchParams.set('code', this.oauth.issueCode(this.world.app(query.appid!)!, query.user, query.scope!));
     back.searchParams.set('state', query.state!);
-    res.redirect(302, back.toString());
+    this.responder.redirect(res, back.toString());
   }
 
   private authorizeProblem(page: AuthorizePage, query: WechatQuery): number | undefined {

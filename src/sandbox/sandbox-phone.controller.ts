@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { Public } from '../wechat-auth/tokens/decorators/public.decorator';
 import { AppError } from '../wechat-auth/core/errors/app-error';
 import { SandboxAppTokens } from './sandbox-app-tokens';
@@ -28,7 +27,7 @@ export class SandboxPhoneController {
 
   @ApiExcludeEndpoint()
   @Post('wxa/business/getuserphonenumber')
-  async getUserPhoneNumber(@Query() query: WechatQuery, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+  async getUserPhoneNumber(@Query() query: WechatQuery, @Body() body: Record<string, unknown>, @Res() res: unknown): Promise<void> {
     await this.responder.answer('/wxa/business/getuserphonenumber', res, () => {
       if (!query.access_token) return wechatErrorAnswer(41001);
       const token = this.tokens.check(query.access_token);
@@ -53,7 +52,7 @@ export class SandboxPhoneController {
   /** Whether `signature` is hmac_sha256(session_key, '') of the user's current session_key (87009 if not). */
   @ApiExcludeEndpoint()
   @Get('wxa/checksession')
-  async checkSession(@Query() query: WechatQuery, @Res() res: Response): Promise<void> {
+  async checkSession(@Query() query: WechatQuery, @Res() res: unknown): Promise<void> {
     await this.responder.answer('/wxa/checksession', res, () => {
       if (!query.access_token) return wechatErrorAnswer(41001);
       const token = this.tokens.check(query.access_token);

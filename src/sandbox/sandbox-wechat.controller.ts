@@ -1,6 +1,5 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { Public } from '../wechat-auth/tokens/decorators/public.decorator';
 import { SandboxResponder } from './sandbox-responder';
 import { SandboxWorld, wechatErrorAnswer } from './sandbox-world';
@@ -18,7 +17,7 @@ export class SandboxWechatController {
   ) {}
 
   @Get('sns/jscode2session')
-  async jscode2session(@Query() query: WechatQuery, @Res() res: Response): Promise<void> {
+  async jscode2session(@Query() query: WechatQuery, @Res() res: unknown): Promise<void> {
     await this.responder.answer('/sns/jscode2session', res, () => {
       const credentials = this.world.credentialsError(query.appid, query.secret);
       if (credentials) return wechatErrorAnswer(credentials);

@@ -1,7 +1,6 @@
 import { INestApplication, Logger, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { configureHttp } from '../app/app.factory';
+import { createPlatformApp } from '../app/http/platform-app';
 import { AppConfig, loadAppConfig } from '../app/config/app-config';
 import { ConfigModule } from '../app/config/config.module';
 import { SandboxModule } from './sandbox.module';
@@ -14,7 +13,7 @@ export async function startStandaloneSandbox(config: AppConfig, port: number, ho
   @Module({ imports: [ConfigModule.forRoot(config), SandboxModule] })
   class StandaloneSandboxModule {}
 
-  const app = await NestFactory.create<NestExpressApplication>(StandaloneSandboxModule, { bodyParser: false, logger: ['error', 'warn'] });
+  const app = await createPlatformApp(StandaloneSandboxModule, config, { logger: ['error', 'warn'] });
   configureHttp(app, { docs: false });
   await app.listen(port, host);
   const address = app.getHttpServer().address() as { port: number };

@@ -23,6 +23,8 @@ export type { ErrorCode } from './core/errors/error-codes';
 export { AllExceptionsFilter } from './core/http/all-exceptions.filter';
 export { toErrorResponse } from './core/http/error-response';
 export { createValidationPipe } from './core/http/validation';
+export type { HttpRequest } from './core/http/http-request';
+export { clientInfo } from './core/client-info';
 export { WECHAT_AUTH_DATA_SOURCE, InjectWechatAuthDataSource } from './core/data-source';
 
 // The user lifecycle, for the host's modules that keep rows per user.

@@ -1,3 +1,4 @@
+import { HTTP_PLATFORM } from '../support/test-app';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,7 +19,7 @@ describe('many instances under a mixed load', () => {
 
   beforeAll(async () => {
     // WeChat's authorize page sends the browser back only to the domain the apps registered.
-    sandbox = await startStandaloneSandbox(loadAppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'http://127.0.0.1' }), 0);
+    sandbox = await startStandaloneSandbox(loadAppConfig({ NODE_ENV: 'test', HTTP_PLATFORM, LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'http://127.0.0.1' }), 0);
     const ports = await Promise.all([1, 2, 3].map(() => freePort()));
     instances = await Promise.all(
       ports.map((port) =>

@@ -7,7 +7,7 @@ import { dataSourceOptions } from '../../src/app/database/data-source-options';
 import { startStandaloneSandbox } from '../../src/sandbox/standalone';
 import { ageAppToken, invalidateAppToken, PHONE, STABLE_TOKEN } from '../support/miniprogram-data';
 import { AppProcess, spawnApp } from '../support/processes';
-import { MINIPROGRAM, persona } from '../support/test-app';
+import { HTTP_PLATFORM, MINIPROGRAM, persona } from '../support/test-app';
 
 const INSTANCES = 3;
 const REQUESTS = 300;
@@ -28,7 +28,7 @@ describe('phone numbers from three instances sharing one app access_token', () =
   const stableTokenCalls = async () => ((await (await fetch(`${sandbox.url}/calls`)).json()) as Record<string, number>)[STABLE_TOKEN] ?? 0;
 
   beforeAll(async () => {
-    sandbox = await startStandaloneSandbox(loadAppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), 0);
+    sandbox = await startStandaloneSandbox(loadAppConfig({ NODE_ENV: 'test', HTTP_PLATFORM, LOG_LEVEL: 'silent' }), 0);
     const env = { WECHAT_API_BASE_URL: sandbox.url, LOG_LEVEL: 'warn', DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
     apps = await Promise.all(Array.from({ length: INSTANCES }, () => spawnApp(env, 90_000)));
     db = await new DataSource(dataSourceOptions(process.env.DATABASE_URL!)).initialize();

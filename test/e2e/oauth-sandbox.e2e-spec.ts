@@ -3,7 +3,7 @@ import request from 'supertest';
 import { loadAppConfig } from '../../src/app/config/app-config';
 import { DEMO_APPS } from '../../src/sandbox/demo-apps';
 import { startStandaloneSandbox } from '../../src/sandbox/standalone';
-import { persona } from '../support/test-app';
+import { HTTP_PLATFORM, persona } from '../support/test-app';
 
 const OFFICIAL_ACCOUNT = DEMO_APPS.find((app) => app.type === 'official_account')!;
 const WEBSITE = DEMO_APPS.find((app) => app.type === 'website')!;
@@ -18,6 +18,7 @@ describe('WeChat sandbox: web authorization', () => {
   beforeAll(async () => {
     const config = loadAppConfig({
       NODE_ENV: 'test',
+      HTTP_PLATFORM,
       LOG_LEVEL: 'silent',
       PUBLIC_BASE_URL: 'https://app.example.com',
       WECHAT_APPS: JSON.stringify([...DEMO_APPS, UNBOUND]),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { INestApplication } from '@nestjs/common';
 import { loadAppConfig } from '../../src/app/config/app-config';
-import { MINIPROGRAM } from '../support/test-app';
+import { HTTP_PLATFORM, MINIPROGRAM } from '../support/test-app';
 import { AppProcess, spawnApp } from '../support/processes';
 import { startStandaloneSandbox } from '../../src/sandbox/standalone';
 
@@ -68,7 +68,7 @@ describe('revocation across two app processes on one database', () => {
   };
 
   beforeAll(async () => {
-    sandbox = await startStandaloneSandbox(loadAppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), 0);
+    sandbox = await startStandaloneSandbox(loadAppConfig({ NODE_ENV: 'test', HTTP_PLATFORM, LOG_LEVEL: 'silent' }), 0);
     const env = { WECHAT_API_BASE_URL: sandbox.url, LOG_LEVEL: 'warn' };
     [one, two] = await Promise.all([spawnApp(env, 60_000), spawnApp(env, 60_000)]);
 

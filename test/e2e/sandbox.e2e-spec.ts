@@ -3,7 +3,7 @@ import { INestApplication } from '@nestjs/common';
 import { loadAppConfig } from '../../src/app/config/app-config';
 import { DEMO_APPS } from '../../src/sandbox/demo-apps';
 import { startStandaloneSandbox } from '../../src/sandbox/standalone';
-import { persona } from '../support/test-app';
+import { HTTP_PLATFORM, persona } from '../support/test-app';
 
 const MINIPROGRAM = DEMO_APPS.find((app) => app.type === 'miniprogram')!;
 const OFFICIAL_ACCOUNT = DEMO_APPS.find((app) => app.type === 'official_account')!;
@@ -14,7 +14,7 @@ describe('WeChat sandbox (standalone)', () => {
   let http: ReturnType<typeof request>;
 
   beforeAll(async () => {
-    const sandbox = await startStandaloneSandbox(loadAppConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), 0);
+    const sandbox = await startStandaloneSandbox(loadAppConfig({ NODE_ENV: 'test', HTTP_PLATFORM, LOG_LEVEL: 'silent' }), 0);
     app = sandbox.app;
     http = request(sandbox.url.replace(/\/sandbox$/, ''));
   });

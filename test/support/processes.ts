@@ -2,7 +2,7 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './global-setup';
-import { TEST_JWT_SECRET } from './test-app';
+import { HTTP_PLATFORM, TEST_JWT_SECRET } from './test-app';
 
 const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'app', 'main.js');
@@ -48,6 +48,7 @@ export async function spawnApp(env: Record<string, string | undefined> = {}, tim
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'test',
+      HTTP_PLATFORM,
       LOG_LEVEL: 'info',
       DATABASE_URL: process.env.DATABASE_URL,
       JWT_SECRET: TEST_JWT_SECRET,

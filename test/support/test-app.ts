@@ -6,6 +6,9 @@ import { AppConfig, loadAppConfig } from '../../src/app/config/app-config';
 import { DEMO_APPS } from '../../src/sandbox/demo-apps';
 import { freePort } from './global-setup';
 
+/** The HTTP platform the tests run the app on: HTTP_PLATFORM=fastify runs the whole suite on Fastify. */
+export const HTTP_PLATFORM = process.env.HTTP_PLATFORM ?? 'express';
+
 export const TEST_JWT_SECRET = 'test-secret-for-e2e-only-0123456789abcdef';
 export const MINIPROGRAM = DEMO_APPS.find((app) => app.type === 'miniprogram')!;
 
@@ -23,6 +26,7 @@ export async function startTestApp(env: Record<string, string> = {}, extraModule
   const port = await freePort();
   const config = loadAppConfig({
     NODE_ENV: 'test',
+    HTTP_PLATFORM,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: process.env.DATABASE_URL,
     JWT_SECRET: TEST_JWT_SECRET,

@@ -21,6 +21,8 @@ const DEVELOPMENT_DATA_KEY: DataKey = { kid: 'dev', key: createHash('sha256').up
 export class AppConfig {
   env!: Env['NODE_ENV'];
   port!: number;
+  /** The HTTP platform under Nest: Express (the default) or Fastify. */
+  httpPlatform!: Env['HTTP_PLATFORM'];
   /** Whose X-Forwarded-For to believe for the client's address (Express `trust proxy`); false: nobody's. */
   trustProxy!: boolean | number | string;
   logLevel!: Env['LOG_LEVEL'];
@@ -142,6 +144,7 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
   return Object.assign(new AppConfig(), {
     env: env.NODE_ENV,
     port: env.PORT,
+    httpPlatform: env.HTTP_PLATFORM,
     trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,
     database: { url: env.DATABASE_URL, embeddedDir: env.EMBEDDED_POSTGRES_DIR, embeddedPort: env.EMBEDDED_POSTGRES_PORT },

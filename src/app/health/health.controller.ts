@@ -1,7 +1,7 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { TypeOrmHealthIndicator } from '@nestjs/terminus';
-import type { Response } from 'express';
+import { HttpAdapterHost } from '@nestjs/core';
 import { Public } from '../../wechat-auth/tokens/decorators/public.decorator';
 import { WechatApiClient } from '../../wechat-auth/wechat/api/wechat-api.client';
 
@@ -19,6 +19,7 @@ export class HealthController {
   constructor(
     private readonly database: TypeOrmHealthIndicator,
     private readonly wechat: WechatApiClient,
+    private readonly adapterHost: HttpAdapterHost,
   ) {}
 
   /**
@@ -29,7 +30,7 @@ export class HealthController {
   @Get()
   @ApiOkResponse({ schema: { example: { status: 'ok', db: 'up', wechat: 'up' } } })
   @ApiServiceUnavailableResponse({ schema: { example: { status: 'error', db: 'down', wechat: 'up' } } })
-  async check(@Res({ passthrough: true }) res: Response): Promise<{ status: 'ok' | 'error'; db: Status; wechat: Status }> {
+  async check(@Res({ passthrough: true }) res: unknown): Promise<{ status: 'ok' | 'error'; db: Status; wechat: Status }> {
     const [dbUp, wechatUp] = await Promise.all([
       this.database
         .pingCheck('db', { timeout: 1500 })
@@ -37,7 +38,7 @@ export class HealthController {
         .catch(() => false),
       this.wechatReachable(),
     ]);
-    res.status(dbUp ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    this.adapterHost.httpAdapter.status(res, dbUp ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return { status: dbUp ? 'ok' : 'error', db: dbUp ? 'up' : 'down', wechat: wechatUp ? 'up' : 'down' };
   }
 

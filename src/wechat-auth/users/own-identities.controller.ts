@@ -1,6 +1,6 @@
 import { Controller, Delete, HttpCode, Param, ParseUUIDPipe, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { HttpRequest } from '../core/http/http-request';
 import { clientInfo } from '../core/client-info';
 import { AppError } from '../core/errors/app-error';
 import { FollowsApiConventions } from '../core/http/http-conventions';
@@ -28,7 +28,7 @@ export class OwnIdentitiesController {
   async unbind(
     @CurrentUser() caller: AuthUser,
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new AppError('not_found', NO_SUCH_IDENTITY) })) id: string,
-    @Req() request: Request,
+    @Req() request: HttpRequest,
   ): Promise<void> {
     const unbound = await this.unbinder.unbind(caller.id, id, true);
     if (!unbound) throw new AppError('not_found', NO_SUCH_IDENTITY);

@@ -1,24 +1,34 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import { ArgumentsHost, Catch, ExceptionFilter, Injectable, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { AppError } from '../errors/app-error';
 import { toErrorResponse } from './error-response';
 
+/**
+ * Answers anything thrown with API.md's error shape, through Nest's HTTP
+ * adapter, so it works the same on Express and on Fastify. For a global
+ * filter of the host: `app.useGlobalFilters(new AllExceptionsFilter(app.get(HttpAdapterHost)))`.
+ */
 @Catch()
+@Injectable()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const { httpAdapter } = this.adapterHost;
+    const response: unknown = host.switchToHttp().getResponse();
     const { body, headers } = toErrorResponse(exception);
     if (body.statusCode >= 500 && !(exception instanceof AppError)) this.logUnexpected(exception, body.error);
-    if (response.headersSent) return;
-    response.status(body.statusCode).set(headers).json(body);
+    if (httpAdapter.isHeadersSent(response)) return;
+    for (const [name, value] of Object.entries(headers)) httpAdapter.setHeader(response, name, value);
+    httpAdapter.reply(response, body, body.statusCode);
   }
 
   private logUnexpected(exception: unknown, code: string): void {
     // AppErrors were logged where they arose, with context. Anything else is a
     // bug or an outage: its stack goes to the log, never to the response.
-    const detail = exception instanceof Error ? exception.stack ?? exception.message : String(exception);
+    const detail = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
     this.logger.error(`${code}: ${detail}`);
   }
 }

@@ -21,13 +21,23 @@ const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   [HttpStatus.SERVICE_UNAVAILABLE]: 'service_unavailable',
 };
 
-/** Body-parser and express errors carry `status` and `type` instead of being HttpExceptions. */
-function parserErrorCode(error: unknown): ErrorCode | undefined {
-  const status = (error as { status?: unknown })?.status;
-  const type = (error as { type?: unknown })?.type;
-  if (typeof type !== 'string' || typeof status !== 'number') return undefined;
-  if (type === 'entity.too.large') return 'payload_too_large';
-  return status >= 400 && status < 500 ? 'invalid_request' : undefined;
+/**
+ * What the HTTP platform itself refuses before any route runs. Express's
+ * body-parser gives `status` and `type`; Fastify gives `statusCode` and an
+ * `FST_ERR_*` code (its body parsers, and its router for a malformed URL).
+ * Fastify refuses a content type it cannot parse (415) where Express ignores
+ * the body: both become invalid_request.
+ */
+function platformRefusal(error: unknown): { code: ErrorCode; message: string } | undefined {
+  const { status, type, statusCode, code } = (error ?? {}) as { status?: unknown; type?: unknown; statusCode?: unknown; code?: unknown };
+  const fromExpress = typeof type === 'string' && typeof status === 'number';
+  const fromFastify = typeof code === 'string' && code.startsWith('FST_ERR_') && typeof statusCode === 'number';
+  if (!fromExpress && !fromFastify) return undefined;
+  const httpStatus = (fromExpress ? status : statusCode) as number;
+  if (httpStatus === HttpStatus.PAYLOAD_TOO_LARGE) return { code: 'payload_too_large', message: new AppError('payload_too_large').message };
+  if (httpStatus < 400 || httpStatus >= 500) return undefined;
+  const aboutTheBody = fromExpress || (code as string).startsWith('FST_ERR_CTP_');
+  return { code: 'invalid_request', message: aboutTheBody ? 'The request body is not valid JSON.' : new AppError('invalid_request').message };
 }
 
 function httpExceptionMessage(exception: HttpException): string | undefined {
@@ -60,12 +70,8 @@ export function toErrorResponse(exception: unknown): { body: ErrorBody; headers:
     const message = code === 'internal_error' ? new AppError(code).message : httpExceptionMessage(exception);
     return respond(code, status, message ?? new AppError(code).message);
   }
-  const parserCode = parserErrorCode(exception);
-  if (parserCode) {
-    const status = new AppError(parserCode).getStatus();
-    const message = parserCode === 'invalid_request' ? 'The request body is not valid JSON.' : new AppError(parserCode).message;
-    return respond(parserCode, status, message);
-  }
+  const refusal = platformRefusal(exception);
+  if (refusal) return respond(refusal.code, new AppError(refusal.code).getStatus(), refusal.message);
   const fallback = new AppError(isDatabaseUnavailable(exception) ? 'service_unavailable' : 'internal_error');
   return respond(fallback.code, fallback.getStatus(), fallback.message);
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { HttpRequest } from '../../core/http/http-request';
 import { ThrottleSignIn } from '../../throttling/credential-throttler.guard';
 import { clientInfo } from '../../core/client-info';
 import { Public } from '../../tokens/decorators/public.decorator';
@@ -28,7 +28,7 @@ export class TicketController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: TokenPair })
-  redeem(@Body() body: RedeemTicketDto, @Req() request: Request): Promise<TokenPair> {
+  redeem(@Body() body: RedeemTicketDto, @Req() request: HttpRequest): Promise<TokenPair> {
     return this.tickets.redeem(body.ticket, clientInfo(request));
   }
 

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import type { HttpRequest } from '../../core/http/http-request';
 import { clientInfo } from '../../core/client-info';
 import { ThrottleSignIn } from '../../throttling/credential-throttler.guard';
 import { MiniProgramBinding } from './miniprogram-binding.service';
@@ -30,7 +30,7 @@ export class MiniProgramDataController {
   @HttpCode(200)
   @ThrottleSignIn()
   @ApiOkResponse({ type: UserView })
-  bind(@CurrentUser() user: AuthUser, @Body() body: MiniProgramLoginDto, @Req() request: Request): Promise<UserView> {
+  bind(@CurrentUser() user: AuthUser, @Body() body: MiniProgramLoginDto, @Req() request: HttpRequest): Promise<UserView> {
     return this.binding.bind(user.id, body, clientInfo(request));
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import type { Request } from 'express';
+import type { HttpRequest } from '../../core/http/http-request';
 import { Strategy } from 'passport-custom';
 import { LoginService } from '../../login/login.service';
 import { TokenPair } from '../../sessions/token-pair';
@@ -26,7 +26,7 @@ export class MiniProgramStrategy extends PassportStrategy(Strategy, MINIPROGRAM_
     super();
   }
 
-  async validate(request: Request): Promise<TokenPair> {
+  async validate(request: HttpRequest): Promise<TokenPair> {
     const body = validateBody(MiniProgramLoginDto, request.body);
     const app = this.apps.resolve(body.app, ['miniprogram']);
     return this.logins.login({ kind: 'miniprogram', appKey: app.key, client: clientInfo(request) }, () => this.identities.identify(app, body.code));

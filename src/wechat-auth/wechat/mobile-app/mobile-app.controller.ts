@@ -1,6 +1,6 @@
 import { Controller, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { HttpRequest } from '../../core/http/http-request';
 import { FollowsApiConventions } from '../../core/http/http-conventions';
 import { TokenPair } from '../../sessions/token-pair';
 import { CodeLoginRoute } from '../code-login-route';
@@ -12,7 +12,7 @@ import { MOBILE_APP_STRATEGY } from './mobile-app.strategy';
 @Controller('auth/wechat/app')
 export class MobileAppController {
   @CodeLoginRoute('login', MOBILE_APP_STRATEGY, MobileAppLoginDto)
-  login(@Req() request: Request & { user: TokenPair }): TokenPair {
+  login(@Req() request: HttpRequest & { user: TokenPair }): TokenPair {
     return request.user;
   }
 }

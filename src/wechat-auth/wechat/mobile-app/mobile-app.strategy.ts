@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import type { Request } from 'express';
+import type { HttpRequest } from '../../core/http/http-request';
 import { Strategy } from 'passport-custom';
 import { clientInfo } from '../../core/client-info';
 import { validateBody } from '../../core/http/validation';
@@ -29,7 +29,7 @@ export class MobileAppStrategy extends PassportStrategy(Strategy, MOBILE_APP_STR
     super();
   }
 
-  async validate(request: Request): Promise<TokenPair> {
+  async validate(request: HttpRequest): Promise<TokenPair> {
     const body = validateBody(MobileAppLoginDto, request.body);
     const app = this.apps.resolve(body.app, ['mobile_app']);
     return this.logins.login({ kind: 'mobile_app', appKey: app.key, client: clientInfo(request) }, () =>

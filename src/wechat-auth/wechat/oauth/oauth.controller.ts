@@ -1,7 +1,7 @@
-import { Controller, Get, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Header, Param, Query, Redirect, Req, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { ApiFoundResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { HttpRequest } from '../../core/http/http-request';
 import { Public } from '../../tokens/decorators/public.decorator';
 import { CredentialThrottlerGuard } from '../../throttling/credential-throttler.guard';
 import { OAuthLoginService } from './oauth-login.service';
@@ -9,10 +9,12 @@ import { AuthorizeQueryDto } from './oauth.dto';
 import { OAUTH_STRATEGY, OAuthOutcome } from './wechat-oauth.strategy';
 import { FollowsApiConventions } from '../../core/http/http-conventions';
 
-/** No page of this flow may leak its URL (code, state) to another site, nor be cached. */
-function redirect(res: Response, location: string): void {
-  res.set({ 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' }).redirect(302, location);
+interface RedirectTo {
+  url: string;
 }
+
+/** A 302 that leaks its URL (code, state) to no other site and is never cached, through Nest on either HTTP platform. */
+const OAuthRedirect = () => applyDecorators(Redirect(), Header('Referrer-Policy', 'no-referrer'), Header('Cache-Control', 'no-store'));
 
 @ApiTags('official account and website')
 @FollowsApiConventions()
@@ -22,16 +24,18 @@ export class OAuthController {
 
   @Public()
   @Get('authorize')
+  @OAuthRedirect()
   @ApiFoundResponse({ description: "Redirect to WeChat's authorize page (QR page for website apps)." })
-  authorize(@Param('app') app: string, @Query() query: AuthorizeQueryDto, @Req() request: Request, @Res() res: Response): void {
-    redirect(res, this.oauth.authorizeUrl(app, query, request.url));
+  authorize(@Param('app') app: string, @Query() query: AuthorizeQueryDto, @Req() request: HttpRequest): RedirectTo {
+    return { url: this.oauth.authorizeUrl(app, query, request.url) };
   }
 
   @Public()
   @Get('callback')
   @UseGuards(CredentialThrottlerGuard, AuthGuard(OAUTH_STRATEGY))
+  @OAuthRedirect()
   @ApiFoundResponse({ description: 'Redirect to returnTo with #ticket=<one-time ticket> (POST /auth/ticket), or #error=<code>.' })
-  callback(@Req() request: Request & { user: OAuthOutcome }, @Res() res: Response): void {
-    redirect(res, request.user.location);
+  callback(@Req() request: HttpRequest & { user: OAuthOutcome }): RedirectTo {
+    return { url: request.user.location };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import type { Request } from 'express';
+import type { HttpRequest } from '../../core/http/http-request';
 import { Strategy } from 'passport-custom';
 import { validateBody } from '../../core/http/validation';
 import { clientInfo } from '../../core/client-info';
@@ -24,8 +24,8 @@ export class WechatOAuthStrategy extends PassportStrategy(Strategy, OAUTH_STRATE
     super();
   }
 
-  async validate(request: Request): Promise<OAuthOutcome> {
+  async validate(request: HttpRequest): Promise<OAuthOutcome> {
     const query = validateBody(CallbackQueryDto, request.query);
-    return { location: await this.oauth.callback(String(request.params.app), query, clientInfo(request)) };
+    return { location: await this.oauth.callback(String(request.params?.app), query, clientInfo(request)) };
   }
 }

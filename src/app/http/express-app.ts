@@ -1,0 +1,22 @@
+import { DynamicModule, NestApplicationOptions, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { json, NextFunction, Request, Response } from 'express';
+import { toErrorResponse } from '../../wechat-auth';
+import { AppConfig } from '../config/app-config';
+import { MAX_BODY_BYTES, refusePrototypeKeys } from './json-body';
+
+/** The app on Express: JSON bodies up to 64 KiB, parse errors in API.md's shape, the configured proxies trusted. */
+export async function createExpressApp(root: Type | DynamicModule, config: AppConfig, options: NestApplicationOptions): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(root, { ...options, bodyParser: false });
+  app.disable('x-powered-by');
+  // Login history and sessions record request.ip: only a configured proxy may say who the client is.
+  app.set('trust proxy', config.trustProxy);
+  app.use(json({ limit: MAX_BODY_BYTES, reviver: refusePrototypeKeys }));
+  // Right after the parser, so a malformed or oversized body gets our JSON error, not Express's HTML page.
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const { body, headers } = toErrorResponse(error);
+    res.status(body.statusCode).set(headers).json(body);
+  });
+  return app;
+}

@@ -1,0 +1,33 @@
+import { DynamicModule, NestApplicationOptions, Type } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppError, toErrorResponse } from '../../wechat-auth';
+import { AppConfig } from '../config/app-config';
+import { MAX_BODY_BYTES, refusePrototypeKeys } from './json-body';
+
+/** The app on Fastify, behaving as on Express: the same body rules, parse errors and proxy trust. */
+export async function createFastifyApp(root: Type | DynamicModule, config: AppConfig, options: NestApplicationOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: MAX_BODY_BYTES,
+    trustProxy: config.trustProxy,
+    // Express puts no limit on a path parameter: a long one reaches the route and its validation, as here.
+    maxParamLength: 2048,
+    // The router's own refusals (a malformed URL) in API.md's shape, like every other error.
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
+      const { body, headers } = toErrorResponse(error);
+      void reply.status(body.statusCode).headers(headers).send(body);
+    },
+  });
+  const fastify = adapter.getInstance();
+  // Express's parser rules: an empty body is {}, and the prototype keys are refused.
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+    try {
+      done(null, text === '' ? {} : JSON.parse(text as string, refusePrototypeKeys));
+    } catch {
+      done(new AppError('invalid_request', 'The request body is not valid JSON.'), undefined);
+    }
+  });
+  return NestFactory.create<NestFastifyApplication>(root, adapter, { ...options, bodyParser: false });
+}
