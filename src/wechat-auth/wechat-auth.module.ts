@@ -47,6 +47,7 @@ import { MobileAppController } from './wechat/mobile-app/mobile-app.controller';
 import { MobileAppStrategy } from './wechat/mobile-app/mobile-app.strategy';
 import { OwnSessionsController } from './sessions/own-sessions.controller';
 import { UserLifecycle } from './lifecycle/user-lifecycle.service';
+import { GatewayGuards } from './tokens/guards/gateway-guards';
 import { MiniProgramIdentityService } from './wechat/miniprogram/miniprogram-identity.service';
 import { MiniProgramBinding } from './wechat/miniprogram/miniprogram-binding.service';
 import { IdentityBinder } from './users/identity-binder.service';
@@ -60,10 +61,11 @@ import { OAuthController } from './wechat/oauth/oauth.controller';
 import { ReturnToPolicy } from './wechat/oauth/return-to';
 import { WechatOAuthStrategy } from './wechat/oauth/wechat-oauth.strategy';
 
-/** Closed by default: every route of the app needs an access token unless `@Public()`. */
+/** Closed by default: every route, resolver and gateway of the app needs an access token unless `@Public()`. */
 const GLOBAL_GUARDS: Provider[] = [
   { provide: APP_GUARD, useExisting: AccessTokenGuard },
   { provide: APP_GUARD, useExisting: RolesGuard },
+  GatewayGuards,
 ];
 
 const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = new ConfigurableModuleBuilder<WechatAuthModuleOptions>()

@@ -1,5 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { WsAdapter } from '@nestjs/platform-ws';
+import WebSocket from 'ws';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -22,11 +25,25 @@ async function withDatabase(action: 'create' | 'drop', name: string): Promise<vo
   }
 }
 
-describe('a host app of its own imports the module with forRootAsync', () => {
+/** Sends the events in order on one socket, and answers the first message that comes back. */
+async function firstAnswerOverWebSocket(url: string, events: string[]): Promise<{ event: string; data: unknown }> {
+  const socket = new WebSocket(url);
+  try {
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const answer = new Promise<string>((resolve) => socket.once('message', (data) => resolve(String(data))));
+    for (const event of events) socket.send(JSON.stringify({ event, data: {} }));
+    return JSON.parse(await answer) as { event: string; data: unknown };
+  } finally {
+    socket.close();
+  }
+}
+
+describe.each(['express', 'fastify'] as const)('a host app of its own imports the module with forRootAsync, on %s', (platform) => {
   const databaseName = `host_app_${randomUUID().replace(/-/g, '')}`;
   let wechat: TestApp;
   let host: INestApplication;
   let http: ReturnType<typeof request>;
+  let socketUrl: string;
 
   beforeAll(async () => {
     await withDatabase('create', databaseName);
@@ -35,13 +52,13 @@ describe('a host app of its own imports the module with forRootAsync', () => {
     const port = await freePort();
     const databaseUrl = new URL(process.env.DATABASE_URL!);
     databaseUrl.pathname = `/${databaseName}`;
-    host = await NestFactory.create(
-      hostAppModule({ databaseUrl: databaseUrl.toString(), sandboxUrl: `${wechat.url}/sandbox`, publicBaseUrl: `http://127.0.0.1:${port}` }),
-      { logger: false },
-    );
+    const root = hostAppModule({ databaseUrl: databaseUrl.toString(), sandboxUrl: `${wechat.url}/sandbox`, publicBaseUrl: `http://127.0.0.1:${port}` });
+    host = platform === 'fastify' ? await NestFactory.create(root, new FastifyAdapter(), { logger: false }) : await NestFactory.create(root, { logger: false });
     host.setGlobalPrefix('api');
+    host.useWebSocketAdapter(new WsAdapter(host));
     await host.listen(port, '127.0.0.1');
     http = request(`http://127.0.0.1:${port}`);
+    socketUrl = `ws://127.0.0.1:${port}/ws`;
   });
 
   afterAll(async () => {
@@ -107,5 +124,11 @@ describe('a host app of its own imports the module with forRootAsync', () => {
     await orders.query('INSERT INTO host_orders (user_id) VALUES ($1)', [login.user.id]);
     const rows = (await orders.query('SELECT count(*)::int AS n FROM host_orders WHERE user_id = $1', [login.user.id])) as Array<{ n: number }>;
     expect(rows[0].n).toBe(1);
+  });
+
+  it('refuses a WebSocket message without a token, where a @Public() one is answered', async () => {
+    expect(await firstAnswerOverWebSocket(socketUrl, ['ping'])).toEqual({ event: 'pong', data: 'pong' });
+    // Handled in order on one socket: had 'orders' been let through, its answer would come first.
+    expect(await firstAnswerOverWebSocket(socketUrl, ['orders', 'ping'])).toEqual({ event: 'pong', data: 'pong' });
   });
 });

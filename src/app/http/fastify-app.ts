@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppError, toErrorResponse } from '../../wechat-auth';
 import { AppConfig } from '../config/app-config';
+import { requestIdOf } from '../logging/request-id';
 import { MAX_BODY_BYTES, refusePrototypeKeys } from './json-body';
 
 /** The app on Fastify, behaving as on Express: the same body rules, parse errors and proxy trust. */
@@ -12,7 +13,9 @@ export async function createFastifyApp(root: Type | DynamicModule, config: AppCo
     bodyLimit: MAX_BODY_BYTES,
     trustProxy: config.trustProxy,
     // Express puts no limit on a path parameter: a long one reaches the route and its validation, as here.
-    maxParamLength: 2048,
+    routerOptions: { maxParamLength: 2048 },
+    // Fastify names each request itself; the logs must show the same id as on Express.
+    genReqId: requestIdOf,
     // The router's own refusals (a malformed URL) in API.md's shape, like every other error.
     frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
       const { body, headers } = toErrorResponse(error);
@@ -28,6 +31,16 @@ export async function createFastifyApp(root: Type | DynamicModule, config: AppCo
     } catch {
       done(new AppError('invalid_request', 'The request body is not valid JSON.'), undefined);
     }
+  });
+  // A graceful stop waits for every connection to end: answers finished while stopping close theirs.
+  let stopping = false;
+  fastify.addHook('preClose', (done) => {
+    stopping = true;
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (stopping) void reply.header('Connection', 'close');
+    done(null, payload);
   });
   return NestFactory.create<NestFastifyApplication>(root, adapter, { ...options, bodyParser: false });
 }

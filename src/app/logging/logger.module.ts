@@ -1,8 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
+import { requestIdOf } from './request-id';
 
 const SECRET_QUERY_PARAMS = /^(code|js_code|secret|state|ticket|access_token|refresh_token|token|session_key)$/i;
 
@@ -25,10 +24,7 @@ export class LoggerModule {
         PinoLoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
-            genReqId: (req: IncomingMessage) => {
-              const given = req.headers['x-request-id'];
-              return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
-            },
+            genReqId: requestIdOf,
             redact: {
               paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
               censor: '[REDACTED]',

@@ -1,4 +1,5 @@
 import { Controller, Get, Module } from '@nestjs/common';
+import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { Throttle } from '@nestjs/throttler';
 import { Column, CreateDateColumn, Entity, MigrationInterface, PrimaryGeneratedColumn, QueryRunner } from 'typeorm';
 import { AuthUser, CurrentUser, Public } from '../../../src/wechat-auth';
@@ -43,5 +44,23 @@ class OrdersController {
   }
 }
 
-@Module({ controllers: [OrdersController] })
+/**
+ * A WebSocket gateway of the host. A message carries no bearer token the
+ * module's global guard could check, so it is refused unless `@Public()`.
+ */
+@WebSocketGateway({ path: '/ws' })
+export class OrdersGateway {
+  @SubscribeMessage('orders')
+  orders(): { event: string; data: string } {
+    return { event: 'orders', data: 'every order of the shop' };
+  }
+
+  @Public()
+  @SubscribeMessage('ping')
+  ping(): { event: string; data: string } {
+    return { event: 'pong', data: 'pong' };
+  }
+}
+
+@Module({ controllers: [OrdersController], providers: [OrdersGateway] })
 export class OrdersModule {}
