@@ -8,6 +8,8 @@ import { RateLimits1764100000000 } from './migrations/1764100000000-rate-limits'
 import { MobileApps1764260000000 } from './migrations/1764260000000-mobile-apps';
 import { LoginStatistics1764270000000 } from './migrations/1764270000000-login-statistics';
 import { AccountDeletion1764310000000 } from './migrations/1764310000000-account-deletion';
+import { BindTickets1764320000000 } from './migrations/1764320000000-bind-tickets';
+import { BindTicket } from './login/tickets/bind-ticket.entity';
 import { LoginEventHour } from './login/statistics/login-event-hour.entity';
 import { RefreshToken } from './sessions/refresh-token.entity';
 import { Session } from './sessions/session.entity';
@@ -17,7 +19,7 @@ import { AppAccessToken } from './wechat/access-token/app-access-token.entity';
 import { CodeExchange } from './wechat/code-exchange/code-exchange.entity';
 
 /** The module's tables, for the host's TypeORM `entities`. */
-export const WECHAT_AUTH_ENTITIES = [User, WechatIdentity, Session, RefreshToken, LoginEvent, CodeExchange, LoginTicket, AppAccessToken, LoginEventHour];
+export const WECHAT_AUTH_ENTITIES = [User, WechatIdentity, Session, RefreshToken, LoginEvent, CodeExchange, LoginTicket, AppAccessToken, LoginEventHour, BindTicket];
 
 /** The module's schema, for the host's TypeORM `migrations` (run before any migration of the host that references `users`). */
 export const WECHAT_AUTH_MIGRATIONS = [
@@ -29,4 +31,5 @@ export const WECHAT_AUTH_MIGRATIONS = [
   MobileApps1764260000000,
   LoginStatistics1764270000000,
   AccountDeletion1764310000000,
+  BindTickets1764320000000,
 ];

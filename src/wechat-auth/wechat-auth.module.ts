@@ -48,10 +48,13 @@ import { MobileAppStrategy } from './wechat/mobile-app/mobile-app.strategy';
 import { OwnSessionsController } from './sessions/own-sessions.controller';
 import { UserLifecycle } from './lifecycle/user-lifecycle.service';
 import { GatewayGuards } from './tokens/guards/gateway-guards';
+import { OAuthBindController } from './wechat/oauth/oauth-bind.controller';
+import { BindTicketsRepository } from './login/tickets/bind-tickets.repository';
 import { MiniProgramIdentityService } from './wechat/miniprogram/miniprogram-identity.service';
 import { MiniProgramBinding } from './wechat/miniprogram/miniprogram-binding.service';
 import { IdentityBinder } from './users/identity-binder.service';
 import { AccountDeletion } from './users/account-deletion.service';
+import { AccountView } from './users/account-view.service';
 import { SessionKeySignatures } from './wechat/miniprogram/session-key-signatures.service';
 import { OwnIdentitiesController } from './users/own-identities.controller';
 import { LoginStatisticsRepository } from './login/statistics/login-statistics.repository';
@@ -99,7 +102,7 @@ const SIGN_IN_STORAGE: Provider = {
  */
 @Module({
   imports: [PassportModule, DiscoveryModule],
-  controllers: [SessionsController, OwnSessionsController, OwnIdentitiesController, TicketController, MiniProgramController, MiniProgramDataController, OAuthController, MobileAppController],
+  controllers: [SessionsController, OwnSessionsController, OwnIdentitiesController, TicketController, MiniProgramController, MiniProgramDataController, OAuthController, OAuthBindController, MobileAppController],
   providers: [
     { provide: WechatAuthConfig, inject: [MODULE_OPTIONS_TOKEN], useFactory: resolveWechatAuthConfig },
     SIGN_IN_STORAGE,
@@ -110,6 +113,7 @@ const SIGN_IN_STORAGE: Provider = {
     UserLifecycle,
     IdentityUnbinder,
     AccountDeletion,
+    AccountView,
     UsersRepository,
     SessionKeyRepository,
     UserProfileRepository,
@@ -125,6 +129,7 @@ const SIGN_IN_STORAGE: Provider = {
     LoginEventsRepository,
     LoginService,
     LoginTicketsRepository,
+    BindTicketsRepository,
     LoginTicketService,
     CredentialThrottlerGuard,
     WechatAppRegistry,

@@ -98,6 +98,8 @@ const CASES: Case[] = [
   ...bodyCases('/auth/ticket', { ticket: 'A'.repeat(43) }),
   ...bodyCases('/auth/wechat/miniprogram/phone', { code: UNKNOWN_CODE }, asUser),
   ...bodyCases('/auth/wechat/miniprogram/bind', { code: UNKNOWN_CODE, app: MINIPROGRAM.key }, asUser),
+  ...bodyCases('/auth/bind/confirm', { bindTicket: 'A'.repeat(43) }, asUser),
+  ...bodyCases(`${OAUTH}/bind`, { returnTo: '//evil.example/' }, asUser),
   ...bodyCases('/auth/wechat/miniprogram/profile', { encryptedData: 'AAAAAAAAAAAAAAAAAAAAAA==', iv: 'AAAAAAAAAAAAAAAAAAAAAA==' }, asUser),
   ...[
     'returnTo=//evil.example',

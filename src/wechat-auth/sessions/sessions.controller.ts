@@ -1,10 +1,9 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AccountDeletion } from '../users/account-deletion.service';
-import { AppError } from '../core/errors/app-error';
 import { ThrottleSignIn } from '../throttling/credential-throttler.guard';
-import { UsersRepository } from '../users/users.repository';
-import { toUserView, UserView } from '../users/user.view';
+import { AccountView } from '../users/account-view.service';
+import { UserView } from '../users/user.view';
 import { AuthUser } from '../tokens/auth-user';
 import { CurrentUser } from '../tokens/decorators/current-user.decorator';
 import { Public } from '../tokens/decorators/public.decorator';
@@ -19,7 +18,7 @@ import { FollowsApiConventions } from '../core/http/http-conventions';
 export class SessionsController {
   constructor(
     private readonly sessions: SessionService,
-    private readonly users: UsersRepository,
+    private readonly accounts: AccountView,
     private readonly deletion: AccountDeletion,
   ) {}
 
@@ -44,9 +43,7 @@ export class SessionsController {
   @ApiBearerAuth()
   @ApiOkResponse({ type: UserView })
   async me(@CurrentUser() caller: AuthUser): Promise<UserView> {
-    const user = await this.users.findWithIdentities(caller.id);
-    if (!user) throw new AppError('session_revoked', 'This account no longer exists. Sign in again.');
-    return toUserView(user);
+    return this.accounts.of(caller.id);
   }
 
   @Delete('auth/me')

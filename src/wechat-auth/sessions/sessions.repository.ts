@@ -133,6 +133,11 @@ export class SessionsRepository {
     return ended;
   }
 
+  async isActive(sessionId: string): Promise<boolean> {
+    const rows = (await this.dataSource.query(`SELECT 1 FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()`, [sessionId])) as unknown[];
+    return rows.length > 0;
+  }
+
   /** A user's live sessions, most recently used first. */
   async listActive(userId: string): Promise<ActiveSession[]> {
     const rows = (await this.dataSource.query(

@@ -14,7 +14,7 @@ const WINDOW_MS = 60_000;
 /** The credential a request presents, for the per-credential throttler (hashed before it is stored). */
 export function presentedCredential(req: { body?: unknown; query?: Record<string, unknown> }): string {
   const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
-  const candidate = body.code ?? body.refreshToken ?? body.ticket ?? req.query?.code;
+  const candidate = body.code ?? body.refreshToken ?? body.ticket ?? body.bindTicket ?? req.query?.code;
   return typeof candidate === 'string' ? candidate : '-';
 }
 

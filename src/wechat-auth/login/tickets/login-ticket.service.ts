@@ -6,6 +6,10 @@ import { LoginService } from '../login.service';
 import { ClientInfo } from '../../sessions/session.service';
 import { TokenPair } from '../../sessions/token-pair';
 import { AuthUser } from '../../tokens/auth-user';
+import { VerifiedWechatIdentity } from '../../users/wechat-profile';
+import { WechatAppRegistry } from '../../wechat/apps/wechat-app-registry';
+import { OAUTH_APP_TYPES } from '../../wechat/apps/wechat-app';
+import { BindTicketsRepository } from './bind-tickets.repository';
 import { LoginTicketsRepository, NewLoginTicket } from './login-tickets.repository';
 
 export interface HandOffTicket {
@@ -30,7 +34,10 @@ function hashTicket(ticket: string): Buffer {
 export class LoginTicketService implements OnModuleDestroy {
   private readonly logger = new Logger(LoginTicketService.name);
   private readonly purgeTimer = setInterval(
-    () => void this.tickets.purgeExpired().catch((error: Error) => this.logger.warn(`Could not purge expired tickets: ${error.message}`)),
+    () =>
+      void Promise.all([this.tickets.purgeExpired(), this.bindTickets.purgeExpired()]).catch((error: Error) =>
+        this.logger.warn(`Could not purge expired tickets: ${error.message}`),
+      ),
     PURGE_EVERY_MS,
   ).unref();
 
@@ -38,6 +45,8 @@ export class LoginTicketService implements OnModuleDestroy {
     private readonly tickets: LoginTicketsRepository,
     private readonly logins: LoginService,
     private readonly events: LoginEventsRepository,
+    private readonly bindTickets: BindTicketsRepository,
+    private readonly apps: WechatAppRegistry,
   ) {}
 
   async issue(ticket: NewLoginTicket): Promise<string> {
@@ -56,6 +65,27 @@ export class LoginTicketService implements OnModuleDestroy {
     // The page's session inherits the sign-in time: a hand-off must not make a stolen token look like a fresh sign-in.
     const authenticatedAt = new Date((caller.authTime ?? 0) * 1000);
     return { ticket: await this.issue({ ...identity, isNew: false, authenticatedAt }), expiresIn: TICKET_TTL_SECONDS };
+  }
+
+  /**
+   * A one-time ticket for the session that started a bind, holding what
+   * WeChat said about the identity: nothing is bound until that session confirms.
+   */
+  async issueBind(sessionId: string, verified: VerifiedWechatIdentity): Promise<string> {
+    const value = randomBytes(32).toString('base64url');
+    const identity = { openid: verified.openid, unionid: verified.unionid ?? null, profile: verified.profile };
+    await this.bindTickets.create(hashTicket(value), sessionId, verified.app.key, identity, TICKET_TTL_SECONDS);
+    return value;
+  }
+
+  /** Binds the ticket's identity to the caller, if the caller's session is the one that started the bind. */
+  async confirmBind(caller: AuthUser, bindTicket: string, client: ClientInfo): Promise<void> {
+    const spent = TICKET_PATTERN.test(bindTicket) ? await this.bindTickets.spend(hashTicket(bindTicket), caller.sessionId) : null;
+    const attempt = { kind: 'bind', appKey: spent?.appKey ?? null, client };
+    await this.logins.bind(caller.id, attempt, async () => {
+      if (!spent) throw new AppError('ticket_invalid', 'The bind ticket is unknown, used, expired or not for this session.');
+      return { app: this.apps.resolve(spent.appKey, OAUTH_APP_TYPES), openid: spent.identity.openid, unionid: spent.identity.unionid, profile: spent.identity.profile };
+    });
   }
 
   async redeem(ticket: string, client: ClientInfo): Promise<TokenPair> {

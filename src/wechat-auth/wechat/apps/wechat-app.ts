@@ -1,6 +1,9 @@
 export const WECHAT_APP_TYPES = ['miniprogram', 'official_account', 'website', 'mobile_app'] as const;
 export type WechatAppType = (typeof WECHAT_APP_TYPES)[number];
 
+/** The apps a browser signs in with through WeChat's web authorization (Official Account H5, website QR). */
+export const OAUTH_APP_TYPES: readonly WechatAppType[] = ['official_account', 'website'];
+
 /** How long WeChat accepts a login code of this type of app: Open Platform apps' codes live 10 minutes, the others' 5. */
 export function codeLifetimeSeconds(type: WechatAppType): number {
   return type === 'website' || type === 'mobile_app' ? 600 : 300;

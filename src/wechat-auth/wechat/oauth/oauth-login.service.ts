@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { LoginService } from '../../login/login.service';
 import { ClientInfo } from '../../sessions/session.service';
+import { SessionsRepository } from '../../sessions/sessions.repository';
 import { LoginTicketService } from '../../login/tickets/login-ticket.service';
 import { AppError } from '../../core/errors/app-error';
 import { WechatAuthConfig } from '../../options/wechat-auth-config';
-import { WechatApp, WechatAppType } from '../apps/wechat-app';
+import { OAUTH_APP_TYPES, WechatApp } from '../apps/wechat-app';
 import { WechatAppRegistry } from '../apps/wechat-app-registry';
 import { CodeExchangeService } from '../code-exchange/code-exchange.service';
 import { WECHAT_CODE_PATTERN } from '../miniprogram/miniprogram-login.dto';
@@ -13,7 +14,6 @@ import { OAuthStateSigner } from './oauth-state';
 import { AuthorizeQueryDto, CallbackQueryDto, OAuthScope } from './oauth.dto';
 import { ReturnToPolicy } from './return-to';
 
-export const OAUTH_APP_TYPES: readonly WechatAppType[] = ['official_account', 'website'];
 const OFFICIAL_ACCOUNT_SCOPES: readonly OAuthScope[] = ['snsapi_base', 'snsapi_userinfo'];
 // Some WeChat clients come back from a refusal with this instead of no code at all.
 const DENIED_CODE = 'authdeny';
@@ -37,6 +37,7 @@ export class OAuthLoginService {
     private readonly codes: CodeExchangeService,
     private readonly logins: LoginService,
     private readonly tickets: LoginTicketService,
+    private readonly sessions: SessionsRepository,
   ) {
     this.publicBaseUrl = config.oauth.publicBaseUrl;
     this.openBaseUrl = config.wechat.openBaseUrl.replace(/\/+$/, '');
@@ -48,7 +49,7 @@ export class OAuthLoginService {
    * at: the callback route sits beside it, under whatever global prefix or
    * RouterModule path the host mounted the module at.
    */
-  authorizeUrl(appKey: string, query: AuthorizeQueryDto, authorizePath: string): string {
+  authorizeUrl(appKey: string, query: AuthorizeQueryDto, authorizePath: string, bindSessionId?: string): string {
     const app = this.apps.resolve(appKey, OAUTH_APP_TYPES);
     const scope = this.scopeFor(app, query.scope);
     const returnTo = this.returnTos.check(query.returnTo ?? '/');
@@ -57,28 +58,34 @@ export class OAuthLoginService {
       redirect_uri: this.callbackUrl(app, returnTo, authorizePath),
       response_type: 'code',
       scope,
-      state: this.states.sign(app, returnTo),
+      state: this.states.sign(app, returnTo, Date.now(), bindSessionId),
     });
     const page = app.type === 'website' ? '/connect/qrconnect' : '/connect/oauth2/authorize';
     return `${this.openBaseUrl}${page}?${params.toString()}#wechat_redirect`;
   }
 
   /**
-   * Where the browser goes after WeChat's callback: returnTo with #ticket=,
-   * or with #error= once the state is known good. A bad state is thrown.
+   * Where the browser goes after WeChat's callback: returnTo with #ticket=
+   * (a login) or #bindTicket= (a bind), or with #error= once the state is
+   * known good. A bad state is thrown, and so is a bind whose session ended.
    */
   async callback(appKey: string, query: CallbackQueryDto, client: ClientInfo): Promise<string> {
     const app = this.apps.resolve(appKey, OAUTH_APP_TYPES);
     const returnTo = query.returnTo ?? '';
     const state = this.states.verify(query.state, app, returnTo);
     this.returnTos.check(returnTo);
+    if (state.bindSessionId && !(await this.sessions.isActive(state.bindSessionId))) {
+      throw new AppError('state_invalid', 'The session that started this bind has ended. Sign in and start again.');
+    }
+    const verify = () => {
+      const code = query.code;
+      if (!code || code === DENIED_CODE) throw new AppError('authorization_denied');
+      if (code.length < 8 || code.length > 128 || !WECHAT_CODE_PATTERN.test(code)) throw new AppError('invalid_request', 'The code is malformed.');
+      return this.codes.exchange({ app, code, stateNonce: state.nonce }, () => this.identities.identify(app, code));
+    };
     try {
-      const resolved = await this.logins.identify({ kind: app.type, appKey: app.key, client }, async () => {
-        const code = query.code;
-        if (!code || code === DENIED_CODE) throw new AppError('authorization_denied');
-        if (code.length < 8 || code.length > 128 || !WECHAT_CODE_PATTERN.test(code)) throw new AppError('invalid_request', 'The code is malformed.');
-        return this.codes.exchange({ app, code, stateNonce: state.nonce }, () => this.identities.identify(app, code));
-      });
+      if (state.bindSessionId) return `${returnTo}#bindTicket=${await this.tickets.issueBind(state.bindSessionId, await verify())}`;
+      const resolved = await this.logins.identify({ kind: app.type, appKey: app.key, client }, verify);
       const ticket = await this.tickets.issue({ identityId: resolved.identity.id, appKey: app.key, isNew: resolved.isNew });
       return `${returnTo}#ticket=${ticket}`;
     } catch (error) {

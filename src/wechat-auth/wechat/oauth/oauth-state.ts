@@ -4,13 +4,17 @@ import { AppError } from '../../core/errors/app-error';
 import { WechatAuthConfig } from '../../options/wechat-auth-config';
 import { WechatApp } from '../apps/wechat-app';
 
-const VERSION = 1;
+/** A login's state; a bind's state also names the session that started it (16 bytes of its uuid). */
+const LOGIN = 1;
+const BIND = 2;
 const NONCE_BYTES = 12;
+const SESSION_BYTES = 16;
 const MAC_BYTES = 16;
-// version (1) + expiry in Unix seconds (4) + nonce + truncated HMAC-SHA256
-const STATE_BYTES = 1 + 4 + NONCE_BYTES + MAC_BYTES;
+const HEADER_BYTES = 1 + 4 + NONCE_BYTES;
+// version (1) + expiry in Unix seconds (4) + nonce [+ session] + truncated HMAC-SHA256
+const STATE_BYTES = { [LOGIN]: HEADER_BYTES + MAC_BYTES, [BIND]: HEADER_BYTES + SESSION_BYTES + MAC_BYTES };
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const STATE_LENGTH = Math.ceil((STATE_BYTES * 8) / Math.log2(ALPHABET.length));
+const lengthOf = (bytes: number) => Math.ceil((bytes * 8) / Math.log2(ALPHABET.length));
 export const STATE_TTL_SECONDS = 600;
 
 function toBase62(bytes: Buffer): string {
@@ -20,20 +24,23 @@ function toBase62(bytes: Buffer): string {
     text = ALPHABET[Number(value % 62n)] + text;
     value /= 62n;
   }
-  return text.padStart(STATE_LENGTH, '0');
+  return text.padStart(lengthOf(bytes.length), '0');
 }
 
 function fromBase62(text: string): Buffer | null {
-  if (text.length !== STATE_LENGTH || !/^[0-9A-Za-z]+$/.test(text)) return null;
+  const bytes = Object.values(STATE_BYTES).find((size) => lengthOf(size) === text.length);
+  if (!bytes || !/^[0-9A-Za-z]+$/.test(text)) return null;
   let value = 0n;
   for (const char of text) value = value * 62n + BigInt(ALPHABET.indexOf(char));
-  const hex = value.toString(16).padStart(STATE_BYTES * 2, '0');
-  return hex.length === STATE_BYTES * 2 ? Buffer.from(hex, 'hex') : null;
+  const hex = value.toString(16).padStart(bytes * 2, '0');
+  return hex.length === bytes * 2 ? Buffer.from(hex, 'hex') : null;
 }
 
 export interface VerifiedState {
   /** Unique per state: the key of its single use. */
   nonce: Buffer;
+  /** A bind's state: the session that started the bind. */
+  bindSessionId?: string;
 }
 
 /**
@@ -50,22 +57,29 @@ export class OAuthStateSigner {
     this.secret = config.oauth.stateSecret;
   }
 
-  sign(app: WechatApp, returnTo: string, now = Date.now()): string {
-    const payload = Buffer.alloc(1 + 4 + NONCE_BYTES);
-    payload.writeUInt8(VERSION, 0);
+  /** A login's state; with `bindSessionId`, a bind's, good only for that session. */
+  sign(app: WechatApp, returnTo: string, now = Date.now(), bindSessionId?: string): string {
+    const version = bindSessionId ? BIND : LOGIN;
+    const payload = Buffer.alloc(STATE_BYTES[version] - MAC_BYTES);
+    payload.writeUInt8(version, 0);
     payload.writeUInt32BE(Math.floor(now / 1000) + STATE_TTL_SECONDS, 1);
     randomBytes(NONCE_BYTES).copy(payload, 5);
+    if (bindSessionId) Buffer.from(bindSessionId.replace(/-/g, ''), 'hex').copy(payload, HEADER_BYTES);
     return toBase62(Buffer.concat([payload, this.mac(payload, app, returnTo)]));
   }
 
   /** The state's nonce, or state_invalid when it is malformed, forged, expired or for another app or return path. */
   verify(state: unknown, app: WechatApp, returnTo: string, now = Date.now()): VerifiedState {
     const bytes = typeof state === 'string' ? fromBase62(state) : null;
-    if (!bytes || bytes.readUInt8(0) !== VERSION) throw new AppError('state_invalid');
+    const version = bytes?.readUInt8(0);
+    if (!bytes || (version !== LOGIN && version !== BIND) || bytes.length !== STATE_BYTES[version]) throw new AppError('state_invalid');
     const payload = bytes.subarray(0, bytes.length - MAC_BYTES);
     if (!timingSafeEqual(bytes.subarray(payload.length), this.mac(payload, app, returnTo))) throw new AppError('state_invalid');
     if (payload.readUInt32BE(1) * 1000 <= now) throw new AppError('state_invalid', 'The login took too long. Start again.');
-    return { nonce: Buffer.from(payload.subarray(5)) };
+    const nonce = Buffer.from(payload.subarray(5, HEADER_BYTES));
+    if (version === LOGIN) return { nonce };
+    const session = payload.subarray(HEADER_BYTES).toString('hex');
+    return { nonce, bindSessionId: `${session.slice(0, 8)}-${session.slice(8, 12)}-${session.slice(12, 16)}-${session.slice(16, 20)}-${session.slice(20)}` };
   }
 
   private mac(payload: Buffer, app: WechatApp, returnTo: string): Buffer {
