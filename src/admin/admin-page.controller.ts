@@ -73,8 +73,9 @@ export class AdminPageController {
   @Header('X-Content-Type-Options', 'nosniff')
   @Header('Cache-Control', 'no-cache')
   asset(@Param('name') name: string): StreamableFile {
+    // Own keys only: `__proto__`, `constructor` or `toString` name no asset.
+    if (!Object.hasOwn(ASSETS, name)) throw new AppError('not_found');
     const type = ASSETS[name as keyof typeof ASSETS];
-    if (!type) throw new AppError('not_found');
     return new StreamableFile(Buffer.from(this.files.get(name)!), { type });
   }
 }

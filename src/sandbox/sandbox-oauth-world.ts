@@ -19,6 +19,8 @@ interface Expiring extends Grant {
 export interface PersonaOptions {
   snapshotUser?: boolean;
   nickname?: string;
+  /** What /sns/userinfo answers as headimgurl: WeChat passes on whatever it holds. */
+  avatarUrl?: string;
 }
 
 /**
@@ -86,7 +88,7 @@ export class SandboxOAuthWorld {
       province: '',
       city: '',
       country: '',
-      headimgurl: `https://thirdwx.qlogo.cn/mmopen/vi_32/${stableId('a', grant.user)}/132`,
+      headimgurl: this.personas.get(grant.user)?.avatarUrl ?? `https://thirdwx.qlogo.cn/mmopen/vi_32/${stableId('a', grant.user)}/132`,
       privilege: [],
       ...(unionid ? { unionid } : {}),
     };

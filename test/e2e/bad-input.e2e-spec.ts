@@ -119,6 +119,11 @@ const CASES: Case[] = [
   ...['page=0', 'page=-1', 'pageSize=101', 'pageSize=abc', 'linked=maybe', 'status=gone', `q=${'x'.repeat(500)}`, 'page[]=1'].map(
     (query): Case => ({ name: `GET /admin/api/users?${query.slice(0, 30)} as an admin`, method: 'get', path: `/admin/api/users?${query}`, headers: asAdmin }),
   ),
+  ...['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', '__defineGetter__', 'admin.html', '..%2Fadmin-page.controller.js'].map(
+    (name): Case => ({ name: `GET /admin/assets/${name}`, method: 'get', path: `/admin/assets/${name}` }),
+  ),
+  { name: 'GET /admin/api/users?q=a%00b as an admin', method: 'get', path: '/admin/api/users?q=a%00b', headers: asAdmin },
+  { name: 'POST /notes with a NUL in the text', method: 'post', path: '/notes', body: { text: 'a\u0000b' }, headers: asUser },
   { name: 'GET an admin user that is not a uuid', method: 'get', path: '/admin/api/users/not-a-uuid', headers: asAdmin },
   { name: 'GET an admin user that does not exist', method: 'get', path: '/admin/api/users/00000000-0000-0000-0000-000000000000', headers: asAdmin },
   { name: 'DELETE an identity that is not a uuid', method: 'delete', path: '/admin/api/users/00000000-0000-0000-0000-000000000000/identities/x', headers: asAdmin },

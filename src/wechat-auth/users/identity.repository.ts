@@ -5,6 +5,7 @@ import { identityLockKeys, takeAdvisoryLocks } from '../core/advisory-locks';
 import { AppError } from '../core/errors/app-error';
 import { User } from './entities/user.entity';
 import { WechatIdentity } from './entities/wechat-identity.entity';
+import { cleanProfile } from './profile-rules';
 
 export interface NewIdentity {
   userId: string;
@@ -108,7 +109,8 @@ export class IdentityTransaction {
   }
 
   /** A user signing in for the first time. */
-  async createUser(unionid: string | null, profile: ProfileUpdate): Promise<User> {
+  async createUser(unionid: string | null, given: ProfileUpdate): Promise<User> {
+    const profile = cleanProfile(given);
     const rows = (await this.db.query(
       `INSERT INTO users (unionid, nickname, avatar_url, last_login_at) VALUES ($1, $2, $3, now()) RETURNING ${USER_COLUMNS}`,
       [unionid, profile.nickname ?? null, profile.avatarUrl ?? null],
@@ -142,7 +144,8 @@ export class IdentityTransaction {
    * racing a merge of its user follows the identity to the surviving user
    * instead of deadlocking or touching the deleted row.
    */
-  async touchLogin(identityId: string, profile: ProfileUpdate): Promise<User> {
+  async touchLogin(identityId: string, given: ProfileUpdate): Promise<User> {
+    const profile = cleanProfile(given);
     for (let attempt = 0; attempt < 3; attempt++) {
       // An UPDATE that waited for a merge (its row deleted) or an account deletion (a tombstone now) touches nothing: read the identity again.
       const [rows] = (await this.db.query(

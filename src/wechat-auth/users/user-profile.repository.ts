@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectWechatAuthDataSource } from '../core/data-source';
 import { DataSource } from 'typeorm';
 import type { ProfileUpdate } from './identity.repository';
+import { cleanProfile } from './profile-rules';
 
 /** What a user tells us about themselves through WeChat once signed in: phone number and profile. */
 @Injectable()
@@ -15,7 +16,8 @@ export class UserProfileRepository {
   }
 
   /** Replaces the fields given; false when the user no longer exists. */
-  async updateProfile(userId: string, profile: ProfileUpdate): Promise<boolean> {
+  async updateProfile(userId: string, given: ProfileUpdate): Promise<boolean> {
+    const profile = cleanProfile(given);
     const [, affected] = (await this.dataSource.query(
       `UPDATE users SET nickname = COALESCE($2, nickname), avatar_url = COALESCE($3, avatar_url), updated_at = now() WHERE id = $1 AND status <> 'deleted'`,
       [userId, profile.nickname ?? null, profile.avatarUrl ?? null],

@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { AppError } from '../errors/app-error';
@@ -17,9 +17,27 @@ export function invalidRequest(errors: ValidationError[]): AppError {
   return new AppError('invalid_request', describe(errors).join('; ') || 'The request is malformed.');
 }
 
-/** The ValidationPipe every controller uses: unknown fields and wrong types are refused. */
+/** Whether a NUL character hides anywhere in the value: PostgreSQL text cannot hold one. */
+function holdsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 8 || typeof value !== 'object' || value === null) return false;
+  return Object.values(value).some((inner) => holdsNul(inner, depth + 1));
+}
+
+function refuseNul(value: unknown): void {
+  if (holdsNul(value)) throw new AppError('invalid_request', 'Text may not contain NUL characters.');
+}
+
+/** The ValidationPipe every controller uses: unknown fields, wrong types and NUL characters are refused. */
+class ApiValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    refuseNul(value);
+    return super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ApiValidationPipe({
     ...VALIDATOR_OPTIONS,
     transform: true,
     exceptionFactory: invalidRequest,
@@ -34,6 +52,7 @@ export function validateBody<T extends object>(dto: ClassConstructor<T>, body: u
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new AppError('invalid_request', 'The request body must be a JSON object.');
   }
+  refuseNul(body);
   const instance = plainToInstance(dto, body);
   const errors = validateSync(instance, VALIDATOR_OPTIONS);
   if (errors.length > 0) throw invalidRequest(errors);

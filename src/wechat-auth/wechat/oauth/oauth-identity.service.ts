@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../../core/errors/app-error';
+import { cleanProfile } from '../../users/profile-rules';
 import { VerifiedWechatIdentity } from '../../users/wechat-profile';
 import { WechatApiClient } from '../api/wechat-api.client';
 import { WechatApp } from '../apps/wechat-app';
@@ -26,7 +27,8 @@ export class OAuthIdentityService {
       app,
       openid: token.openid,
       unionid: token.unionid ?? info?.unionid ?? null,
-      profile: info ? { nickname: info.nickname, avatarUrl: info.avatarUrl } : undefined,
+      // Cleaned before it is kept anywhere, even for a moment (PostgreSQL refuses a NUL in jsonb).
+      profile: info ? cleanProfile({ nickname: info.nickname, avatarUrl: info.avatarUrl }) : undefined,
     };
   }
 }
