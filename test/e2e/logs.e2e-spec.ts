@@ -1,9 +1,20 @@
 import { postJson } from '../support/http';
 import { DEMO_APPS } from '../../src/sandbox/demo-apps';
 import { spawnApp } from '../support/processes';
-import { TEST_JWT_SECRET, unknownCode } from '../support/test-app';
+import { HTTP_PLATFORM, TEST_JWT_SECRET, unknownCode } from '../support/test-app';
 
 const MINIPROGRAM = DEMO_APPS.find((app) => app.type === 'miniprogram')!;
+
+/** An Official Account login up to the callback's redirect, whose Location carries the one-time ticket in its fragment. */
+async function oauthTicket(base: string): Promise<string> {
+  const follow = async (url: string) => (await fetch(new URL(url, base), { redirect: 'manual' })).headers.get('location')!;
+  const page = new URL((await follow('/auth/wechat/oauth/demo-official-account/authorize?returnTo=/done')).split('#')[0]);
+  page.searchParams.set('user', 'logged-oauth');
+  const location = await follow(await follow(page.pathname + page.search));
+  const ticket = new URLSearchParams(location.split('#')[1]).get('ticket');
+  if (!ticket) throw new Error(`no ticket in ${location}`);
+  return ticket;
+}
 
 /** What operators read: structured JSON lines, one request id each, no secret in any of them. */
 describe('logs', () => {
@@ -16,7 +27,8 @@ describe('logs', () => {
       await fetch(`${app.url}/greetings`, { headers: { authorization: `Bearer ${pair.accessToken}`, 'x-request-id': 'trace-me-42' } });
       await postJson(`${app.url}/auth/refresh`, { refreshToken: pair.refreshToken });
       await postJson(`${app.url}/auth/wechat/miniprogram/login`, { code: unknownCode() });
-      secrets = [pair.accessToken, pair.refreshToken, code, MINIPROGRAM.secret, TEST_JWT_SECRET];
+      const ticket = await oauthTicket(app.url);
+      secrets = [pair.accessToken, pair.refreshToken, code, MINIPROGRAM.secret, TEST_JWT_SECRET, ticket];
     } finally {
       await app.stop();
     }
@@ -29,6 +41,9 @@ describe('logs', () => {
     expect(requests.some((entry) => entry.req!.id === 'trace-me-42')).toBe(true);
     expect(requests.some((entry) => entry.req!.headers?.authorization === '[REDACTED]')).toBe(true);
     expect(requests.some((entry) => entry.req!.url?.includes('js_code=%5BREDACTED%5D'))).toBe(true);
+    // The callback's redirect is logged with its ticket redacted (Fastify writes its headers past the logger: none logged there).
+    const locations = entries.map((entry) => (entry as { res?: { headers?: { location?: string } } }).res?.headers?.location).filter((location) => location?.includes('#ticket='));
+    expect(locations).toEqual(HTTP_PLATFORM === 'express' ? ['/done#ticket=%5BREDACTED%5D'] : []);
     for (const secret of secrets) expect(app.output()).not.toContain(secret);
     expect(app.output()).not.toMatch(/session_key["=:]\s*"?[A-Za-z0-9+/]{20}/);
   });

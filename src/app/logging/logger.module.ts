@@ -3,15 +3,25 @@ import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 import { requestIdOf } from './request-id';
 
-const SECRET_QUERY_PARAMS = /^(code|js_code|secret|state|ticket|access_token|refresh_token|token|session_key)$/i;
+const SECRET_PARAMS = /^(code|js_code|secret|state|ticket|bindticket|access_token|refresh_token|token|session_key|verifier)$/i;
 
-/** A URL fit for a log line: the values of secret-bearing query parameters are replaced. */
+function redactParams(text: string): string {
+  const params = new URLSearchParams(text);
+  for (const key of [...params.keys()]) if (SECRET_PARAMS.test(key)) params.set(key, '[REDACTED]');
+  return params.toString();
+}
+
+/**
+ * A URL fit for a log line: the values of secret-bearing parameters are
+ * replaced, in the query and in the fragment (where a login's redirect puts
+ * its one-time ticket).
+ */
 export function redactUrl(url: string): string {
-  const queryStart = url.indexOf('?');
-  if (queryStart < 0) return url;
-  const params = new URLSearchParams(url.slice(queryStart + 1));
-  for (const key of [...params.keys()]) if (SECRET_QUERY_PARAMS.test(key)) params.set(key, '[REDACTED]');
-  return `${url.slice(0, queryStart)}?${params.toString()}`;
+  const hashAt = url.indexOf('#');
+  const [beforeHash, fragment] = hashAt < 0 ? [url, undefined] : [url.slice(0, hashAt), url.slice(hashAt + 1)];
+  const queryAt = beforeHash.indexOf('?');
+  const redacted = queryAt < 0 ? beforeHash : `${beforeHash.slice(0, queryAt)}?${redactParams(beforeHash.slice(queryAt + 1))}`;
+  return fragment === undefined ? redacted : `${redacted}#${redactParams(fragment)}`;
 }
 
 /** Structured JSON logs with a request id; tokens, cookies, codes and secrets are redacted. */
@@ -37,6 +47,11 @@ export class LoggerModule {
                 headers: { authorization: req.headers.authorization, 'user-agent': req.headers['user-agent'] },
                 remoteAddress: req.remoteAddress,
               }),
+              // A redirect's Location may carry a ticket (#ticket=…): only the status and the redacted location are logged.
+              res: (res: { statusCode: number; headers?: Record<string, unknown> }) => {
+                const location = res.headers?.location;
+                return { statusCode: res.statusCode, ...(typeof location === 'string' ? { headers: { location: redactUrl(location) } } : {}) };
+              },
             },
             customSuccessMessage: (req, res) => `${req.method} ${redactUrl(req.url ?? '')} ${res.statusCode}`,
           },
