@@ -30,7 +30,7 @@ describe('AccessTokenGuard in every kind of handler', () => {
       return CALLER;
     },
   };
-  const guard = new AccessTokenGuard(new Reflector(), tokens as unknown as AccessTokenService, { isUserDisabled: () => false, isSessionRevoked: () => false } as unknown as RevocationList);
+  const guard = new AccessTokenGuard(new Reflector(), tokens as unknown as AccessTokenService, { isUserMerged: () => false, isUserDisabled: () => false, isSessionRevoked: () => false } as unknown as RevocationList);
 
   function refusedWith(context: ExecutionContext): string {
     try {

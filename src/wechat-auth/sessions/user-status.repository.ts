@@ -6,15 +6,16 @@ import { REVOCATION_CHANNEL, UserStatusEvent } from '../tokens/revocation/revoca
 
 interface StatusRow {
   id: string;
-  status: UserStatus;
+  status: UserStatus | 'merged';
   status_changed_at: Date;
 }
 
 const toEvent = (row: StatusRow): UserStatusEvent => ({
   userId: row.id,
-  // A deleted user's tokens are refused like a disabled user's.
+  // A deleted or merged-away user's tokens are refused like a disabled user's.
   disabled: row.status !== 'active',
   changedAt: row.status_changed_at.getTime(),
+  ...(row.status === 'merged' ? { merged: true } : {}),
 });
 
 @Injectable()
@@ -44,7 +45,11 @@ export class UserStatusRepository {
   /** Status changes recent enough that tokens issued before them may still be unexpired. */
   async recentChanges(withinMs: number): Promise<UserStatusEvent[]> {
     const rows = (await this.dataSource.query(
-      `SELECT id, status, status_changed_at FROM users WHERE status_changed_at > now() - make_interval(secs => $1)`,
+      `SELECT id, status, status_changed_at FROM users WHERE status_changed_at > now() - make_interval(secs => $1)
+       UNION ALL
+       -- A user merged away is gone: its tokens are refused like a disabled user's.
+       SELECT (detail->>'mergedUserId')::uuid, 'merged', created_at FROM login_events
+       WHERE kind = 'users_merged' AND created_at > now() - make_interval(secs => $1)`,
       [withinMs / 1000],
     )) as StatusRow[];
     return rows.map(toEvent);

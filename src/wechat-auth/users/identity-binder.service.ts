@@ -3,6 +3,8 @@ import { identityLockKeys } from '../core/advisory-locks';
 import { AppError } from '../core/errors/app-error';
 import { CommittedEvent } from '../lifecycle/user-lifecycle.events';
 import { UserLifecycle } from '../lifecycle/user-lifecycle.service';
+import { RevocationEvent } from '../tokens/revocation/revocation-events';
+import { RevocationList } from '../tokens/revocation/revocation-list';
 import { User } from './entities/user.entity';
 import { IdentityRepository, IdentityTransaction } from './identity.repository';
 import { SessionKeyRepository } from './session-key.repository';
@@ -19,16 +21,25 @@ export class IdentityBinder {
     private readonly identities: IdentityRepository,
     private readonly sessionKeys: SessionKeyRepository,
     private readonly lifecycle: UserLifecycle,
+    private readonly revocations: RevocationList,
   ) {}
 
   async bind(userId: string, verified: VerifiedWechatIdentity): Promise<void> {
     const committed: CommittedEvent[] = [];
-    const identityId = await this.identities.transaction((tx) => this.bindLocked(tx, userId, verified, committed));
+    const revoked: RevocationEvent[] = [];
+    const identityId = await this.identities.transaction((tx) => this.bindLocked(tx, userId, verified, committed, revoked));
+    for (const event of revoked) this.revocations.add(event);
     this.lifecycle.publish(committed);
     if (verified.sessionKey) await this.sessionKeys.replace(identityId, verified.sessionKey);
   }
 
-  private async bindLocked(tx: IdentityTransaction, userId: string, verified: VerifiedWechatIdentity, committed: CommittedEvent[]): Promise<string> {
+  private async bindLocked(
+    tx: IdentityTransaction,
+    userId: string,
+    verified: VerifiedWechatIdentity,
+    committed: CommittedEvent[],
+    revoked: RevocationEvent[],
+  ): Promise<string> {
     const { app, openid } = verified;
     const unionid = verified.unionid || null;
     // The locks a login of this identity takes: a concurrent login or bind of it waits for this one.
@@ -45,7 +56,7 @@ export class IdentityBinder {
 
     for (const other of others) {
       await this.lifecycle.inTransaction('users.merged', { fromUserId: other.id, intoUserId: userId, manager: tx.manager });
-      await tx.mergeUsers(other.id, userId);
+      revoked.push(...(await tx.mergeUsers(other.id, userId)).events);
       await tx.recordMerge(other.id, userId, app.key);
     }
     const [personUnionid] = unionids;

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { identityLockKeys } from '../core/advisory-locks';
 import { CommittedEvent } from '../lifecycle/user-lifecycle.events';
 import { UserLifecycle } from '../lifecycle/user-lifecycle.service';
+import { RevocationEvent } from '../tokens/revocation/revocation-events';
+import { RevocationList } from '../tokens/revocation/revocation-list';
 import { User } from './entities/user.entity';
 import { WechatIdentity } from './entities/wechat-identity.entity';
 import { IdentityRepository, IdentityTransaction } from './identity.repository';
@@ -26,6 +28,7 @@ export class IdentityLinker {
     private readonly identities: IdentityRepository,
     private readonly sessionKeys: SessionKeyRepository,
     private readonly lifecycle: UserLifecycle,
+    private readonly revocations: RevocationList,
   ) {}
 
   async resolveLogin(verified: VerifiedWechatIdentity): Promise<ResolvedLogin> {
@@ -42,7 +45,9 @@ export class IdentityLinker {
       return { user: await this.identities.touchLogin(known.id, verified.profile ?? {}), identity: known, isNew: false };
     }
     const committed: CommittedEvent[] = [];
-    const resolved = await this.identities.transaction((tx) => this.resolveLocked(tx, verified, unionid, committed));
+    const revoked: RevocationEvent[] = [];
+    const resolved = await this.identities.transaction((tx) => this.resolveLocked(tx, verified, unionid, committed, revoked));
+    for (const event of revoked) this.revocations.add(event);
     this.lifecycle.publish(committed);
     return resolved;
   }
@@ -52,7 +57,13 @@ export class IdentityLinker {
   }
 
   /** `committed` collects what happened, for the lifecycle subscribers once the transaction has committed. */
-  private async resolveLocked(tx: IdentityTransaction, verified: VerifiedWechatIdentity, unionid: string | null, committed: CommittedEvent[]): Promise<ResolvedLogin> {
+  private async resolveLocked(
+    tx: IdentityTransaction,
+    verified: VerifiedWechatIdentity,
+    unionid: string | null,
+    committed: CommittedEvent[],
+    revoked: RevocationEvent[],
+  ): Promise<ResolvedLogin> {
     const { app, openid } = verified;
     const profile = verified.profile ?? {};
     await tx.lock(identityLockKeys(app.appid, openid, unionid));
@@ -76,7 +87,7 @@ export class IdentityLinker {
       if (unionUser && unionUser.id !== userId) {
         // The same person was known as two users: keep the one the unionid already names.
         await this.lifecycle.inTransaction('users.merged', { fromUserId: userId, intoUserId: unionUser.id, manager: tx.manager });
-        await tx.mergeUsers(userId, unionUser.id);
+        revoked.push(...(await tx.mergeUsers(userId, unionUser.id)).events);
         await tx.recordMerge(userId, unionUser.id, app.key);
         userId = unionUser.id;
       } else if (!unionUser && !identity.user?.unionid) {

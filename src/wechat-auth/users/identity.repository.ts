@@ -6,6 +6,7 @@ import { AppError } from '../core/errors/app-error';
 import { User } from './entities/user.entity';
 import { WechatIdentity } from './entities/wechat-identity.entity';
 import { cleanProfile } from './profile-rules';
+import { REVOCATION_CHANNEL, RevocationEvent } from '../tokens/revocation/revocation-events';
 
 export interface NewIdentity {
   userId: string;
@@ -28,6 +29,11 @@ export interface ProfileUpdate {
 }
 
 const FOREIGN_KEY_VIOLATION = '23503';
+
+/** What a merge revoked, for this instance to apply once it has committed (the others hear it by NOTIFY). */
+export interface MergeRevocations {
+  events: RevocationEvent[];
+}
 
 /** Entity field → column, for the statements that run on every login and are written in plain SQL. */
 const USER_FIELDS = {
@@ -167,7 +173,7 @@ export class IdentityTransaction {
    * user: identities, sessions and login history follow, and profile fields
    * the survivor lacks are taken over.
    */
-  async mergeUsers(fromUserId: string, intoUserId: string): Promise<void> {
+  async mergeUsers(fromUserId: string, intoUserId: string): Promise<MergeRevocations> {
     const params = [fromUserId, intoUserId];
     // Locked first: a session being opened for the vanishing user waits and then fails its foreign key
     // (and is retried for the survivor) instead of slipping in after the move and dying with the row.
@@ -175,7 +181,7 @@ export class IdentityTransaction {
     await this.db.query('UPDATE wechat_identities SET user_id = $2 WHERE user_id = $1', params);
     await this.db.query('UPDATE sessions SET user_id = $2 WHERE user_id = $1', params);
     await this.db.query('UPDATE login_events SET user_id = $2 WHERE user_id = $1', params);
-    await this.db.query(
+    const [moved] = (await this.db.query(
       `UPDATE users AS into_user SET
          nickname = COALESCE(into_user.nickname, from_user.nickname),
          avatar_url = COALESCE(into_user.avatar_url, from_user.avatar_url),
@@ -184,17 +190,42 @@ export class IdentityTransaction {
          created_at = LEAST(into_user.created_at, from_user.created_at),
          -- A disabled account must not become usable again by turning out to be someone's second account.
          status = CASE WHEN 'disabled' IN (into_user.status, from_user.status) THEN 'disabled' ELSE 'active' END,
+         status_changed_at = CASE WHEN 'disabled' IN (into_user.status, from_user.status) THEN clock_timestamp() ELSE into_user.status_changed_at END,
          updated_at = now()
        FROM users AS from_user
-       WHERE into_user.id = $2 AND from_user.id = $1`,
+       WHERE into_user.id = $2 AND from_user.id = $1
+       RETURNING into_user.status`,
       params,
-    );
+    )) as [unknown[], number];
+    const survivorDisabled = (moved as Array<{ status: string }>)[0]?.status === 'disabled';
     await this.db.query('DELETE FROM users WHERE id = $1', [fromUserId]).catch((error: { driverError?: { code?: string; table?: string } }) => {
       if (error.driverError?.code !== FOREIGN_KEY_VIOLATION) throw error;
       // A table of the host still points at the merged-away user: its module must move its rows with @OnUsersMerged().
       new Logger(IdentityTransaction.name).error(`Merging users failed: table ${error.driverError.table} still references the merged-away user`);
       throw new AppError('service_unavailable', 'Your accounts could not be updated just now; nothing was changed. Try again.');
     });
+    return this.announceMerge(fromUserId, intoUserId, survivorDisabled);
+  }
+
+  /**
+   * Every instance (at commit) refuses the merged-away user's access tokens
+   * at once, and, when the survivor is disabled, its sessions (the moved ones
+   * too) end: nothing of the two accounts stays usable through the merge.
+   */
+  private async announceMerge(fromUserId: string, intoUserId: string, survivorDisabled: boolean): Promise<MergeRevocations> {
+    const changedAt = Date.now();
+    const events: RevocationEvent[] = [{ userId: fromUserId, disabled: true, changedAt, merged: true }];
+    if (survivorDisabled) {
+      events.push({ userId: intoUserId, disabled: true, changedAt });
+      const [ended] = (await this.db.query(
+        `UPDATE sessions SET revoked_at = now(), revoked_reason = 'user_disabled' WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`,
+        [intoUserId],
+      )) as [Array<{ id: string }>, number];
+      // Access tokens live at most a day; the listener keeps the entry for its own window.
+      for (const { id } of ended) events.push({ sessionId: id, until: changedAt + 24 * 3600 * 1000 });
+    }
+    for (const event of events) await this.db.query('SELECT pg_notify($1, $2)', [REVOCATION_CHANNEL, JSON.stringify(event)]);
+    return { events };
   }
 
   async recordMerge(fromUserId: string, intoUserId: string, appKey: string): Promise<void> {

@@ -35,6 +35,7 @@ export class AccessTokenGuard implements CanActivate {
     if (!token) throw new AppError('invalid_token');
 
     const user = this.accessTokens.verify(token);
+    if (this.revocations.isUserMerged(user.id)) throw new AppError('token_expired', 'This account was merged into another: refresh for its tokens.');
     if (this.revocations.isUserDisabled(user.id)) throw new AppError('user_disabled');
     if (this.revocations.isSessionRevoked(user.sessionId)) throw new AppError('session_revoked');
     (request as AuthenticatedRequest).user = user;

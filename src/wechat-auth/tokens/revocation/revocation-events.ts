@@ -17,6 +17,8 @@ export interface UserStatusEvent {
   disabled: boolean;
   /** The database's time of the change, in epoch milliseconds: the later change of a user wins. */
   changedAt: number;
+  /** The user was merged into another: its sessions live on under that user, so a refresh gets their tokens. */
+  merged?: boolean;
 }
 
 export type RevocationEvent = SessionRevokedEvent | UserStatusEvent;
@@ -32,7 +34,7 @@ export function parseRevocationEvent(payload: string | undefined): RevocationEve
     const event = JSON.parse(payload ?? '') as Partial<SessionRevokedEvent & UserStatusEvent>;
     if (typeof event.sessionId === 'string' && typeof event.until === 'number') return { sessionId: event.sessionId, until: event.until };
     if (typeof event.userId === 'string' && typeof event.disabled === 'boolean' && typeof event.changedAt === 'number') {
-      return { userId: event.userId, disabled: event.disabled, changedAt: event.changedAt };
+      return { userId: event.userId, disabled: event.disabled, changedAt: event.changedAt, ...(event.merged === true ? { merged: true } : {}) };
     }
     return undefined;
   } catch {

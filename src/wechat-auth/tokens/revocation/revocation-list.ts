@@ -7,6 +7,7 @@ const PRUNE_EVERY_MS = 60_000;
 interface UserStatusEntry {
   disabled: boolean;
   changedAt: number;
+  merged?: boolean;
 }
 
 /**
@@ -31,6 +32,11 @@ export class RevocationList implements OnModuleDestroy {
 
   isUserDisabled(userId: string): boolean {
     return this.userStatus.get(userId)?.disabled === true;
+  }
+
+  /** A user merged into another: its tokens are refused, though its sessions (now the other user's) live on. */
+  isUserMerged(userId: string): boolean {
+    return this.userStatus.get(userId)?.merged === true;
   }
 
   add(event: RevocationEvent): void {
@@ -70,6 +76,6 @@ export class RevocationList implements OnModuleDestroy {
     if (event.changedAt + this.windowMs <= Date.now()) return;
     const known = this.userStatus.get(event.userId);
     if (known && known.changedAt > event.changedAt) return;
-    this.userStatus.set(event.userId, { disabled: event.disabled, changedAt: event.changedAt });
+    this.userStatus.set(event.userId, { disabled: event.disabled, changedAt: event.changedAt, merged: event.merged });
   }
 }
