@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import { Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../wechat-auth/tokens/auth-user';
 import { CurrentUser } from '../wechat-auth/tokens/decorators/current-user.decorator';
@@ -30,6 +30,8 @@ export class AdminUsersController {
   }
 
   @Get(':id')
+  // The whole phone number: no cache may keep it.
+  @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: AdminUserDetail })
   detail(@Id('id') id: string): Promise<AdminUserDetail> {
     return this.admin.detail(id);

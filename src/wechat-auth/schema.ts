@@ -9,6 +9,7 @@ import { MobileApps1764260000000 } from './migrations/1764260000000-mobile-apps'
 import { LoginStatistics1764270000000 } from './migrations/1764270000000-login-statistics';
 import { AccountDeletion1764310000000 } from './migrations/1764310000000-account-deletion';
 import { BindTickets1764320000000 } from './migrations/1764320000000-bind-tickets';
+import { CodeCopiesPerClient1764330000000 } from './migrations/1764330000000-code-copies-per-client';
 import { BindTicket } from './login/tickets/bind-ticket.entity';
 import { LoginEventHour } from './login/statistics/login-event-hour.entity';
 import { RefreshToken } from './sessions/refresh-token.entity';
@@ -32,4 +33,5 @@ export const WECHAT_AUTH_MIGRATIONS = [
   LoginStatistics1764270000000,
   AccountDeletion1764310000000,
   BindTickets1764320000000,
+  CodeCopiesPerClient1764330000000,
 ];

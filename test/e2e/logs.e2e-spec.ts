@@ -25,6 +25,7 @@ describe('logs', () => {
       const { code } = (await postJson(`${app.url}/sandbox/wx.login`, { appid: MINIPROGRAM.appid, user: 'logged' })).body;
       const { body: pair } = await postJson(`${app.url}/auth/wechat/miniprogram/login`, { code });
       await fetch(`${app.url}/greetings`, { headers: { authorization: `Bearer ${pair.accessToken}`, 'x-request-id': 'trace-me-42' } });
+      await fetch(`${app.url}/greetings/public`, { headers: { 'x-request-id': 'forged id <script>' } });
       await postJson(`${app.url}/auth/refresh`, { refreshToken: pair.refreshToken });
       await postJson(`${app.url}/auth/wechat/miniprogram/login`, { code: unknownCode() });
       const ticket = await oauthTicket(app.url);
@@ -39,6 +40,8 @@ describe('logs', () => {
     expect(requests.length).toBeGreaterThanOrEqual(5);
     expect(requests.every((entry) => typeof entry.req!.id === 'string' && entry.req!.id.length > 0)).toBe(true);
     expect(requests.some((entry) => entry.req!.id === 'trace-me-42')).toBe(true);
+    // A caller's id is taken only in a strict format: anything else gets a fresh one.
+    expect(requests.some((entry) => entry.req!.id?.includes('forged'))).toBe(false);
     expect(requests.some((entry) => entry.req!.headers?.authorization === '[REDACTED]')).toBe(true);
     expect(requests.some((entry) => entry.req!.url?.includes('js_code=%5BREDACTED%5D'))).toBe(true);
     // The callback's redirect is logged with its ticket redacted (Fastify writes its headers past the logger: none logged there).

@@ -4,6 +4,8 @@
 
 (function () {
   var TOKENS = 'wechat-auth-admin-tokens';
+  var SIGN_IN_ERRORS = ['authorization_denied', 'wechat_code_invalid', 'wechat_code_used', 'wechat_unavailable', 'wechat_rate_limited',
+    'wechat_user_blocked', 'snapshot_user', 'user_disabled', 'rate_limited', 'invalid_request', 'service_unavailable'];
   var state = { page: 1, pageSize: 20, total: 0, selected: null, config: null };
 
   function $(id) { return document.getElementById(id); }
@@ -124,7 +126,11 @@
     var fragment = new URLSearchParams(location.hash.slice(1));
     if (!fragment.has('ticket') && !fragment.has('error')) return Promise.resolve();
     history.replaceState(null, '', location.pathname);
-    if (fragment.has('error')) return Promise.reject(new ApiError(401, { message: 'WeChat sign-in failed: ' + fragment.get('error') }));
+    // Only our own error codes are shown: any other text in a link is someone's words, not ours.
+    if (fragment.has('error')) {
+      var code = fragment.get('error');
+      return Promise.reject(new ApiError(401, { message: 'WeChat sign-in failed' + (SIGN_IN_ERRORS.indexOf(code) >= 0 ? ' (' + code + ').' : '.') }));
+    }
     return send('POST', '/auth/ticket', { ticket: fragment.get('ticket') }).then(saveTokens);
   }
 

@@ -40,6 +40,7 @@ export class SessionsController {
   }
 
   @Get('auth/me')
+  @Header('Cache-Control', 'no-store')
   @ApiBearerAuth()
   @ApiOkResponse({ type: UserView })
   async me(@CurrentUser() caller: AuthUser): Promise<UserView> {

@@ -112,4 +112,14 @@ suite('the admin page in a browser', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'admin-overview.png'), fullPage: true });
     expect(problems).toEqual([]);
   });
+
+  it('shows only its own error codes from a sign-in link, never the link’s text', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${t.url}/admin#error=${encodeURIComponent('Your account is locked: call IT on +86 138 0000 0000')}`);
+    await page.waitForSelector('#sign-in:not([hidden])');
+    expect(await page.locator('#sign-in-error').innerText()).toBe('WeChat sign-in failed.');
+    await page.goto(`${t.url}/admin?again#error=authorization_denied`);
+    await page.locator('#sign-in-error', { hasText: 'authorization_denied' }).waitFor();
+    expect(await page.locator('#sign-in-error').innerText()).toBe('WeChat sign-in failed (authorization_denied).');
+  });
 });

@@ -32,6 +32,10 @@ export class CodeExchange {
   @Column({ type: 'jsonb', nullable: true })
   identity: ExchangedIdentity | null;
 
+  /** Where the code first came from: copies are served to that address only. */
+  @Column({ name: 'client_ip', type: 'text', nullable: true })
+  clientIp: string | null;
+
   @Column({ name: 'error_code', type: 'text', nullable: true })
   errorCode: string | null;
 

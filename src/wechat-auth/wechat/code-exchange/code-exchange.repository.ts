@@ -8,7 +8,7 @@ export type Claim =
   /** This request is the code's first arrival: it alone calls WeChat. */
   | { outcome: 'first' }
   /** Another request had the code first. */
-  | { outcome: 'copy'; sameState: boolean; withinWindow: boolean }
+  | { outcome: 'copy'; sameState: boolean; withinWindow: boolean; sameClient: boolean }
   /** The state already came back with another code. */
   | { outcome: 'state_used' };
 
@@ -22,29 +22,30 @@ export type Settlement = { identity: ExchangedIdentity } | { errorCode: string }
 export class CodeExchangeRepository {
   constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
 
-  async claim(codeHash: Buffer, appKey: string, stateNonce: Buffer | null, lifetimeSeconds: number, windowSeconds: number): Promise<Claim> {
+  async claim(codeHash: Buffer, appKey: string, stateNonce: Buffer | null, clientIp: string | null, lifetimeSeconds: number, windowSeconds: number): Promise<Claim> {
     // Twice at most: a row purged between the INSERT and the SELECT makes the code new again.
     for (let attempt = 0; attempt < 2; attempt++) {
       const inserted = (await this.dataSource.query(
-        `INSERT INTO code_exchanges (code_hash, app_key, state_nonce, expires_at)
-         VALUES ($1, $2, $3, now() + make_interval(secs => $4))
+        `INSERT INTO code_exchanges (code_hash, app_key, state_nonce, client_ip, expires_at)
+         VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))
          ON CONFLICT DO NOTHING RETURNING code_hash`,
-        [codeHash, appKey, stateNonce, lifetimeSeconds],
+        [codeHash, appKey, stateNonce, clientIp, lifetimeSeconds],
       )) as unknown[];
       if (inserted.length > 0) return { outcome: 'first' };
       if (await this.reclaimAfterTransientFailure(codeHash, stateNonce)) return { outcome: 'first' };
       const [row] = (await this.dataSource.query(
-        `SELECT state_nonce, now() - created_at < make_interval(secs => $2) AS within_window FROM code_exchanges WHERE code_hash = $1`,
-        [codeHash, windowSeconds],
-      )) as Array<{ state_nonce: Buffer | null; within_window: boolean }>;
+        `SELECT state_nonce, now() - created_at < make_interval(secs => $2) AS within_window, client_ip IS NOT DISTINCT FROM $3 AS same_client
+         FROM code_exchanges WHERE code_hash = $1`,
+        [codeHash, windowSeconds, clientIp],
+      )) as Array<{ state_nonce: Buffer | null; within_window: boolean; same_client: boolean }>;
       if (row) {
         const sameState = stateNonce === null ? row.state_nonce === null : row.state_nonce !== null && stateNonce.equals(row.state_nonce);
-        return { outcome: 'copy', sameState, withinWindow: row.within_window };
+        return { outcome: 'copy', sameState, withinWindow: row.within_window, sameClient: row.same_client };
       }
       // No row for the code although the INSERT conflicted: the conflict was on the state.
       if (stateNonce !== null) return { outcome: 'state_used' };
     }
-    return { outcome: 'copy', sameState: false, withinWindow: false };
+    return { outcome: 'copy', sameState: false, withinWindow: false, sameClient: false };
   }
 
   /**

@@ -20,6 +20,8 @@ export interface CodeToExchange {
   code: string;
   /** OAuth: the nonce of the verified state; copies count only with the same one. */
   stateNonce?: Buffer;
+  /** The client's address: a copy from another address is a stolen code, not a double tap. */
+  clientIp: string | null;
 }
 
 /** The key of a code: its hash with its app, so the code itself is never stored. */
@@ -54,10 +56,10 @@ export class CodeExchangeService implements OnModuleDestroy {
     const key = codeHash(request.app.appid, request.code);
     // Past its lifetime WeChat refuses the code itself, so we need not remember it longer.
     const lifetime = codeLifetimeSeconds(request.app.type);
-    const claim = await this.exchanges.claim(key, request.app.key, request.stateNonce ?? null, lifetime, this.windowSeconds);
+    const claim = await this.exchanges.claim(key, request.app.key, request.stateNonce ?? null, request.clientIp, lifetime, this.windowSeconds);
     if (claim.outcome === 'first') return this.askWechat(key, verify);
     if (claim.outcome === 'state_used') throw new AppError('state_invalid');
-    if (!claim.sameState || !claim.withinWindow) {
+    if (!claim.sameState || !claim.withinWindow || !claim.sameClient) {
       throw new AppError('wechat_code_used', 'This code has already been used. Start the login again for a fresh code.');
     }
     return { ...(await this.firstResult(request.app, key)), codeCopy: true };

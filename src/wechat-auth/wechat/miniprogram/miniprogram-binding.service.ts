@@ -19,7 +19,7 @@ export class MiniProgramBinding {
 
   async bind(userId: string, body: MiniProgramLoginDto, client: ClientInfo): Promise<UserView> {
     const app = this.apps.resolve(body.app, ['miniprogram']);
-    await this.logins.bind(userId, { kind: 'bind', appKey: app.key, client }, () => this.identities.identify(app, body.code));
+    await this.logins.bind(userId, { kind: 'bind', appKey: app.key, client }, () => this.identities.identify(app, body.code, client));
     return this.accounts.of(userId);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { VerifiedLogin } from '../../login/login.service';
+import { ClientInfo } from '../../sessions/session.service';
 import { WechatApiClient } from '../api/wechat-api.client';
 import { WechatApp } from '../apps/wechat-app';
 import { CodeExchangeService } from '../code-exchange/code-exchange.service';
@@ -12,8 +13,8 @@ export class MiniProgramIdentityService {
     private readonly codes: CodeExchangeService,
   ) {}
 
-  identify(app: WechatApp, code: string): Promise<VerifiedLogin> {
-    return this.codes.exchange({ app, code }, async () => {
+  identify(app: WechatApp, code: string, client: ClientInfo): Promise<VerifiedLogin> {
+    return this.codes.exchange({ app, code, clientIp: client.ip }, async () => {
       const session = await this.wechat.code2Session(app, code);
       return { app, openid: session.openid, unionid: session.unionid, sessionKey: session.sessionKey };
     });

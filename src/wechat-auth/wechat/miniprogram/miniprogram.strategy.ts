@@ -29,6 +29,7 @@ export class MiniProgramStrategy extends PassportStrategy(Strategy, MINIPROGRAM_
   async validate(request: HttpRequest): Promise<TokenPair> {
     const body = validateBody(MiniProgramLoginDto, request.body);
     const app = this.apps.resolve(body.app, ['miniprogram']);
-    return this.logins.login({ kind: 'miniprogram', appKey: app.key, client: clientInfo(request) }, () => this.identities.identify(app, body.code));
+    const client = clientInfo(request);
+    return this.logins.login({ kind: 'miniprogram', appKey: app.key, client }, () => this.identities.identify(app, body.code, client));
   }
 }

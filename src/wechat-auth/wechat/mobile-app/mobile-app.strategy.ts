@@ -32,8 +32,9 @@ export class MobileAppStrategy extends PassportStrategy(Strategy, MOBILE_APP_STR
   async validate(request: HttpRequest): Promise<TokenPair> {
     const body = validateBody(MobileAppLoginDto, request.body);
     const app = this.apps.resolve(body.app, ['mobile_app']);
-    return this.logins.login({ kind: 'mobile_app', appKey: app.key, client: clientInfo(request) }, () =>
-      this.codes.exchange({ app, code: body.code }, () => this.identities.identify(app, body.code)),
+    const client = clientInfo(request);
+    return this.logins.login({ kind: 'mobile_app', appKey: app.key, client }, () =>
+      this.codes.exchange({ app, code: body.code, clientIp: client.ip }, () => this.identities.identify(app, body.code)),
     );
   }
 }

@@ -81,7 +81,7 @@ export class OAuthLoginService {
       const code = query.code;
       if (!code || code === DENIED_CODE) throw new AppError('authorization_denied');
       if (code.length < 8 || code.length > 128 || !WECHAT_CODE_PATTERN.test(code)) throw new AppError('invalid_request', 'The code is malformed.');
-      return this.codes.exchange({ app, code, stateNonce: state.nonce }, () => this.identities.identify(app, code));
+      return this.codes.exchange({ app, code, stateNonce: state.nonce, clientIp: client.ip }, () => this.identities.identify(app, code));
     };
     try {
       if (state.bindSessionId) return `${returnTo}#bindTicket=${await this.tickets.issueBind(state.bindSessionId, await verify())}`;
