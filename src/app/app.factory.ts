@@ -31,6 +31,6 @@ export async function createApp(config: AppConfig, databaseUrl: string, extraMod
   root.imports = [...(root.imports ?? []), ...extraModules];
   const app = await createPlatformApp(root, config, { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  configureHttp(app, { docs: true });
+  configureHttp(app, { docs: config.apiDocs });
   return app;
 }

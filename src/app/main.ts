@@ -40,9 +40,10 @@ async function bootstrap(): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
-  await app.listen(config.port, '0.0.0.0');
+  await app.listen(config.port, config.host);
   for (const line of describeStart(config, database)) logger.log(line);
-  logger.log(`Listening on http://localhost:${config.port} (API docs at /docs)`);
+  const exposure = config.host === '127.0.0.1' ? ' (this machine only; HOST=0.0.0.0 to listen on every interface)' : '';
+  logger.log(`Listening on http://${config.host}:${config.port}${exposure}${config.apiDocs ? ', API docs at /docs' : ''}`);
 }
 
 bootstrap().catch((error: Error) => {

@@ -1,5 +1,6 @@
 import { JsonAnswer, postJson } from '../support/http';
 import { rmSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { freePort } from '../support/global-setup';
 import { spawnApp } from '../support/processes';
 
@@ -23,7 +24,14 @@ describe('start-up with no configuration', () => {
       const login = await loginOverHttp(first.url, 'start-up-persona');
       expect(login.status).toBe(200);
       userId = login.body.user.id;
-      expect(first.output()).toContain(`Listening on http://localhost:${first.port}`);
+      expect(first.output()).toContain(`Listening on http://127.0.0.1:${first.port} (this machine only; HOST=0.0.0.0 to listen on every interface)`);
+      // The sandbox signs anyone in as anyone: outside production the app is not reachable from another machine.
+      const address = Object.values(networkInterfaces())
+        .flat()
+        .find((entry) => entry?.family === 'IPv4' && !entry.internal)?.address;
+      expect(address).toBeDefined();
+      await expect(fetch(`http://${address}:${first.port}/health`)).rejects.toThrow();
+      await expect(fetch(`${first.url}/health`)).resolves.toMatchObject({ status: 200 });
       expect(first.output()).toMatch(/embedded PostgreSQL .* data kept in /);
       expect(first.output()).toMatch(/WeChat sandbox stands in for WeChat .* demo apps demo-miniprogram/);
       expect(first.output()).not.toMatch(/sandbox0000/);

@@ -1,10 +1,12 @@
 import { ConfigError, loadAppConfig } from '../../src/app/config/app-config';
 
 const REAL_SECRET = 'r8Kx2mQ9vLp4Wn7Zt1Yc6Hb3Jd5Fg0Se';
-const app = (fields: Record<string, unknown>) => ({ key: 'shop', type: 'miniprogram', appid: 'wx1234567890abcdef', secret: 'a'.repeat(32), ...fields });
+const REAL_APP_SECRET = '9f3c1a7e52b84d06c3e9a1f07b6d2c48';
+const app = (fields: Record<string, unknown>) => ({ key: 'shop', type: 'miniprogram', appid: 'wx1234567890abcdef', secret: REAL_APP_SECRET, ...fields });
+const DATABASE_URL = 'postgres://wechat:s3cret@db:5432/wechat_auth';
 const REAL_DATA_KEY = 'q1Vd3Xo6Zt9Lc2Bn5Mk8Rp0Sw4Hy7Jg1Fe3Da6Ub9Ci=';
 const production = (env: Record<string, string>) =>
-  loadAppConfig({ NODE_ENV: 'production', JWT_SECRET: REAL_SECRET, DATA_ENCRYPTION_KEY: REAL_DATA_KEY, WECHAT_APPS: JSON.stringify([app({})]), ...env });
+  loadAppConfig({ NODE_ENV: 'production', DATABASE_URL, JWT_SECRET: REAL_SECRET, DATA_ENCRYPTION_KEY: REAL_DATA_KEY, WECHAT_APPS: JSON.stringify([app({})]), ...env });
 
 function problem(load: () => unknown): string {
   try {
@@ -58,8 +60,38 @@ describe('configuration', () => {
   });
 
   it.each([
+    ['a JWT secret made of a repeated word', { JWT_SECRET: 'changemechangemechangemechangeme' }, /JWT_SECRET looks like a placeholder/],
+    ['a JWT secret that repeats a pattern', { JWT_SECRET: 'k3Y9k3Y9k3Y9k3Y9k3Y9k3Y9k3Y9k3Y9' }, /JWT_SECRET is a repeated pattern/],
+    ['a data key of 32 zero bytes', { DATA_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64') }, /DATA_ENCRYPTION_KEY is a repeated byte pattern/],
+    ['an AppSecret of 16 a', { WECHAT_APPS: JSON.stringify([app({ secret: 'a'.repeat(16) })]) }, /the secret of shop is not a WeChat AppSecret/],
+    ['a WeChat API over plain HTTP', { WECHAT_API_BASE_URL: 'http://api.weixin.qq.com' }, /WECHAT_API_BASE_URL must be https/],
+    ['no DATABASE_URL', { DATABASE_URL: '' }, /DATABASE_URL must be set in production/],
+  ])('refuses production with %s', (_label, env, message) => {
+    const withUnset = Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value || undefined]));
+    expect(problem(() => production(withUnset as Record<string, string>))).toMatch(message);
+  });
+
+  it('names every unsafe setting in one line', () => {
+    const message = problem(() => production({ JWT_SECRET: 'changemechangemechangemechangeme', DATA_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64'), WECHAT_API_BASE_URL: 'http://x.example' }));
+    expect(message).toMatch(/JWT_SECRET.*DATA_ENCRYPTION_KEY.*WECHAT_API_BASE_URL/);
+  });
+
+  it('applies the production rules to real apps whatever NODE_ENV says', () => {
+    const message = problem(() => loadAppConfig({ WECHAT_APPS: JSON.stringify([app({})]) }));
+    expect(message).toMatch(/real WeChat apps are configured/);
+    expect(message).toMatch(/JWT_SECRET must be set/);
+    expect(message).toMatch(/DATA_ENCRYPTION_KEY must be set/);
+  });
+
+  it('listens on loopback with API docs outside production, on every interface without docs in production, unless told', () => {
+    expect(loadAppConfig({})).toMatchObject({ host: '127.0.0.1', apiDocs: true });
+    expect(production({})).toMatchObject({ host: '0.0.0.0', apiDocs: false });
+    expect(production({ HOST: '10.0.0.5', API_DOCS: 'true' })).toMatchObject({ host: '10.0.0.5', apiDocs: true });
+  });
+
+  it.each([
     ['an app without a secret', [app({ secret: undefined })], /every app needs its secret/],
-    ['an unknown app type', [app({ type: 'mini-game' })], /type must be one of miniprogram, official_account, website/],
+    ['an unknown app type', [app({ type: 'mini-game' })], /type must be one of miniprogram, official_account, website, mobile_app/],
     ['a malformed appid', [app({ appid: 'abc' })], /appid/],
     ['two apps with one key', [app({}), app({ appid: 'wx1234567890abcdee' })], /app keys must be unique/],
     ['a field we do not know', [app({ colour: 'green' })], /colour/],

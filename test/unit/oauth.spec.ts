@@ -42,9 +42,9 @@ describe('OAuth state', () => {
 });
 
 describe('OAuth configuration', () => {
-  const app = (type: string) => ({ key: 'shop', type, appid: 'wx1234567890abcdef', secret: 'a-real-app-secret-123456' });
+  const app = (type: string) => ({ key: 'shop', type, appid: 'wx1234567890abcdef', secret: '9f3c1a7e52b84d06c3e9a1f07b6d2c48' });
   const production = (env: Record<string, string>) =>
-    loadAppConfig({ NODE_ENV: 'production', JWT_SECRET: REAL_SECRET, DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), WECHAT_APPS: JSON.stringify([app('official_account')]), ...env });
+    loadAppConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/wechat_auth', JWT_SECRET: REAL_SECRET, DATA_ENCRYPTION_KEY: 'q1Vd3Xo6Zt9Lc2Bn5Mk8Rp0Sw4Hy7Jg1Fe3Da6Ub9Ci=', WECHAT_APPS: JSON.stringify([app('official_account')]), ...env });
 
   it('builds callbacks on PUBLIC_BASE_URL and reads frontend origins and the exchange window', () => {
     const config = production({ PUBLIC_BASE_URL: 'https://api.shop.example/', FRONTEND_ORIGINS: 'https://shop.example, http://localhost:5173', CODE_EXCHANGE_WINDOW_SECONDS: '10' });

@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { DEMO_APPS } from '../../sandbox/demo-apps';
+import { isAppSecretShaped, weakKeyReason, weakSecretReason } from './secret-strength';
 import { Env, envSchema } from './env.schema';
 import { WechatApp } from '../../wechat-auth/wechat/apps/wechat-app';
 
@@ -21,6 +22,10 @@ const DEVELOPMENT_DATA_KEY: DataKey = { kid: 'dev', key: createHash('sha256').up
 export class AppConfig {
   env!: Env['NODE_ENV'];
   port!: number;
+  /** Where to listen: loopback outside production unless HOST says otherwise, so the sandbox's sign-in as anyone stays on this machine. */
+  host!: string;
+  /** Whether /docs serves the OpenAPI document and its page. */
+  apiDocs!: boolean;
   /** The HTTP platform under Nest: Express (the default) or Fastify. */
   httpPlatform!: Env['HTTP_PLATFORM'];
   /** Whose X-Forwarded-For to believe for the client's address (Express `trust proxy`); false: nobody's. */
@@ -99,6 +104,34 @@ function parseDataKeys(entries: string[] = []): DataKey[] {
   });
 }
 
+/** Real WeChat apps are configured: production rules apply, whatever NODE_ENV says (a forgotten NODE_ENV must not weaken them). */
+function usesRealApps(env: Env): boolean {
+  const demoAppids = new Set(DEMO_APPS.map((app) => app.appid));
+  return env.NODE_ENV !== 'test' && (env.WECHAT_APPS ?? []).some((app) => !demoAppids.has(app.appid));
+}
+
+/** Secrets and settings a production service must not start with: weak keys, placeholders, plain HTTP to WeChat. */
+function unsafeSettings(env: Env): string[] {
+  const problems: string[] = [];
+  const weakSecret = (name: string, value: string | undefined) => {
+    const reason = value === undefined ? undefined : weakSecretReason(value);
+    if (reason) problems.push(`${name} ${reason}: use a random value (openssl rand -base64 48)`);
+  };
+  weakSecret('JWT_SECRET', env.JWT_SECRET);
+  weakSecret('OAUTH_STATE_SECRET', env.OAUTH_STATE_SECRET);
+  for (const key of env.JWT_PREVIOUS_KEYS ?? []) weakSecret(`JWT_PREVIOUS_KEYS (${key.split(':')[0]})`, key.slice(key.indexOf(':') + 1));
+  const weakKey = env.DATA_ENCRYPTION_KEY ? weakKeyReason(Buffer.from(env.DATA_ENCRYPTION_KEY, 'base64')) : undefined;
+  if (weakKey) problems.push(`DATA_ENCRYPTION_KEY ${weakKey}: use 32 random bytes (openssl rand -base64 32)`);
+  for (const app of env.WECHAT_APPS ?? []) {
+    if (!isAppSecretShaped(app.secret)) problems.push(`WECHAT_APPS: the secret of ${app.key} is not a WeChat AppSecret (32 random hexadecimal characters)`);
+  }
+  for (const name of ['WECHAT_API_BASE_URL', 'WECHAT_OPEN_BASE_URL'] as const) {
+    if (env[name] && !env[name].startsWith('https://')) problems.push(`${name} must be https in production`);
+  }
+  if (!env.DATABASE_URL) problems.push('DATABASE_URL must be set in production (the embedded PostgreSQL is for development)');
+  return problems;
+}
+
 function productionProblems(env: Env): string[] {
   const problems: string[] = [];
   if (!env.JWT_SECRET) problems.push('JWT_SECRET must be set in production');
@@ -112,7 +145,7 @@ function productionProblems(env: Env): string[] {
   if (env.WECHAT_APPS?.some((app) => app.openPlatformBound !== undefined)) {
     problems.push('WECHAT_APPS: openPlatformBound is a sandbox setting; WeChat itself says whether an app is bound');
   }
-  return problems;
+  return [...problems, ...unsafeSettings(env)];
 }
 
 /**
@@ -127,9 +160,12 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const env = parsed.data;
-  if (env.NODE_ENV === 'production') {
+  if (env.NODE_ENV === 'production' || usesRealApps(env)) {
     const problems = productionProblems(env);
-    if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+    if (problems.length > 0) {
+      const why = env.NODE_ENV === 'production' ? '' : ' (real WeChat apps are configured, so the production rules apply; NODE_ENV=production says so)';
+      throw new ConfigError(`Invalid configuration${why}: ${problems.join('; ')}`);
+    }
   }
 
   const secret = env.JWT_SECRET ?? randomBytes(32).toString('base64url');
@@ -144,6 +180,8 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
   return Object.assign(new AppConfig(), {
     env: env.NODE_ENV,
     port: env.PORT,
+    host: env.HOST ?? (env.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
+    apiDocs: env.API_DOCS ?? env.NODE_ENV !== 'production',
     httpPlatform: env.HTTP_PLATFORM,
     trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,

@@ -84,6 +84,11 @@ const trustProxySchema = z
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: integer(3000, 0, 65535),
+  HOST: z
+    .string()
+    .regex(/^[0-9A-Za-z.:-]{1,253}$/, 'must be an address or host name to listen on, such as 0.0.0.0')
+    .optional(),
+  API_DOCS: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
   HTTP_PLATFORM: z.enum(['express', 'fastify']).default('express'),
   TRUST_PROXY: trustProxySchema.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
