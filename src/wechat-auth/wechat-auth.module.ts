@@ -20,6 +20,7 @@ import { UserStatusRepository } from './sessions/user-status.repository';
 import { UserStatusService } from './sessions/user-status.service';
 import { CredentialThrottlerGuard, SIGN_IN_THROTTLER_STORAGE } from './throttling/credential-throttler.guard';
 import { PostgresThrottlerStorage } from './throttling/postgres-throttler.storage';
+import { SignInFailures } from './throttling/sign-in-failures';
 import { AccessTokenService } from './tokens/access-token.service';
 import { AccessTokenGuard } from './tokens/guards/access-token.guard';
 import { RolesGuard } from './tokens/guards/roles.guard';
@@ -110,6 +111,7 @@ const SIGN_IN_STORAGE: Provider = {
     LoginTicketsRepository,
     LoginTicketService,
     CredentialThrottlerGuard,
+    SignInFailures,
     WechatAppRegistry,
     WechatApiClient,
     CodeExchangeRepository,
@@ -143,6 +145,7 @@ const SIGN_IN_STORAGE: Provider = {
     WechatApiClient,
     AppAccessTokens,
     CredentialThrottlerGuard,
+    SignInFailures,
     SIGN_IN_THROTTLER_STORAGE,
     AllExceptionsFilter,
   ],

@@ -62,8 +62,10 @@ export class AppConfig {
     stateSecret: string;
   };
   throttling!: {
-    /** Sign-in requests (logins, refreshes, tickets) one client ip may make per minute, across all instances. */
+    /** Sign-in requests (logins, refreshes, tickets) one client ip may make per minute, across all instances; 0 for no ceiling. */
     perIpPerMinute: number;
+    /** Failed sign-ins one client ip may make per minute before its sign-ins are refused. */
+    failuresPerIpPerMinute: number;
     /** Attempts with one code, refresh token or ticket per minute. */
     perCredentialPerMinute: number;
   };
@@ -173,7 +175,11 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
       // Derived with a label so the state key is never the token key itself; instances sharing JWT_SECRET agree on it.
       stateSecret: env.OAUTH_STATE_SECRET ?? createHmac('sha256', secret).update('oauth-state').digest('base64url'),
     },
-    throttling: { perIpPerMinute: env.THROTTLE_PER_IP_PER_MINUTE, perCredentialPerMinute: env.THROTTLE_PER_CREDENTIAL_PER_MINUTE },
+    throttling: {
+      perIpPerMinute: env.THROTTLE_PER_IP_PER_MINUTE,
+      failuresPerIpPerMinute: env.THROTTLE_FAILURES_PER_IP_PER_MINUTE,
+      perCredentialPerMinute: env.THROTTLE_PER_CREDENTIAL_PER_MINUTE,
+    },
     sandbox: { enabled: sandboxEnabled, mounted: sandboxMounted },
   });
 }

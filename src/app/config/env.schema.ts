@@ -108,7 +108,8 @@ export const envSchema = z.object({
   WECHAT_OPEN_BASE_URL: z.url().optional(),
   WECHAT_TIMEOUT_MS: integer(5000, 100, 60_000),
   WECHAT_MAX_RETRIES: integer(2, 0, 5),
-  THROTTLE_PER_IP_PER_MINUTE: integer(60, 1, 1_000_000),
+  THROTTLE_PER_IP_PER_MINUTE: integer(0, 0, 1_000_000),
+  THROTTLE_FAILURES_PER_IP_PER_MINUTE: integer(30, 1, 1_000_000),
   THROTTLE_PER_CREDENTIAL_PER_MINUTE: integer(30, 1, 1_000_000),
   PUBLIC_BASE_URL: z
     .url()

@@ -80,7 +80,9 @@ export const optionsSchema = z.object({
     .prefault({}),
   throttling: z
     .object({
-      perIpPerMinute: integer(60, 1, 1_000_000),
+      // 0: no ceiling on sign-ins per address; people behind one NAT or proxy all get in.
+      perIpPerMinute: integer(0, 0, 1_000_000),
+      failuresPerIpPerMinute: integer(30, 1, 1_000_000),
       perCredentialPerMinute: integer(30, 1, 1_000_000),
       // Checked for shape only: any ThrottlerStorage implementation will do.
       storage: z.custom<object>((value) => typeof value === 'object' && value !== null && 'increment' in value, 'must implement ThrottlerStorage').optional(),

@@ -55,8 +55,10 @@ export class WechatAuthConfig {
     stateSecret: string;
   };
   throttling!: {
-    /** Sign-in requests one client ip may make per minute, across all instances. */
+    /** Sign-in requests one client ip may make per minute, across all instances; 0 for no ceiling. */
     perIpPerMinute: number;
+    /** Failed sign-ins one client ip may make per minute before its sign-ins are refused for the rest of the window. */
+    failuresPerIpPerMinute: number;
     /** Attempts with one code, refresh token or ticket per minute. */
     perCredentialPerMinute: number;
     storage?: ThrottlerStorage;

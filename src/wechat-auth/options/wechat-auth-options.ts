@@ -50,7 +50,10 @@ export interface WechatAuthModuleOptions {
     codeExchangeWindowSeconds?: number;
   };
   throttling?: {
+    /** A ceiling on all sign-ins from one client address per minute (default 0: none). */
     perIpPerMinute?: number;
+    /** Failed sign-ins (rejected codes, unknown or reused tokens, bad tickets and states) one address may make per minute before its sign-ins are refused (default 30). */
+    failuresPerIpPerMinute?: number;
     perCredentialPerMinute?: number;
     /** Where the counters live (default: a PostgreSQL table shared by all instances). */
     storage?: ThrottlerStorage;

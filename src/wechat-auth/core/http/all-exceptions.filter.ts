@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { AppError } from '../errors/app-error';
 import { toErrorResponse } from './error-response';
+import { ERROR_CODE_LOCAL } from '../../throttling/sign-in-failures';
 
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -12,6 +13,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const { body, headers } = toErrorResponse(exception);
     if (body.statusCode >= 500 && !(exception instanceof AppError)) this.logUnexpected(exception, body.error);
     if (response.headersSent) return;
+    // Read by the sign-in throttler, which counts some codes as failures of the caller's address.
+    response.locals[ERROR_CODE_LOCAL] = body.error;
     response.status(body.statusCode).set(headers).json(body);
   }
 

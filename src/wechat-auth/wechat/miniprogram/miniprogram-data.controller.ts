@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ThrottleSignIn } from '../../throttling/credential-throttler.guard';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../../tokens/auth-user';
 import { CurrentUser } from '../../tokens/decorators/current-user.decorator';
@@ -17,6 +18,8 @@ export class MiniProgramDataController {
   /** Binds the number behind a getPhoneNumber button's code to the caller. */
   @Post('phone')
   @HttpCode(200)
+  // Each bogus code spends the app's WeChat quota, like a bogus sign-in code.
+  @ThrottleSignIn()
   @ApiOkResponse({ type: PhoneNumberView })
   phone(@CurrentUser() user: AuthUser, @Body() body: PhoneNumberDto): Promise<PhoneNumberView> {
     return this.data.bindPhone(user.id, body);

@@ -1,0 +1,66 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ThrottlerStorage } from '@nestjs/throttler';
+import type { Response } from 'express';
+import type { ErrorCode } from '../core/errors/error-codes';
+import { WechatAuthConfig } from '../options/wechat-auth-config';
+import { counterKey, SIGN_IN_THROTTLER_STORAGE, WINDOW_MS } from './throttling-keys';
+
+/**
+ * Outcomes that cost something or probe for secrets: a code WeChat rejected
+ * (each spends the app's quota), a token or ticket nobody issued, a forged
+ * state. Refusals by validation (no WeChat call, no lookup) do not count.
+ */
+const FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'wechat_code_invalid',
+  'wechat_code_used',
+  'refresh_token_invalid',
+  'refresh_token_reused',
+  'ticket_invalid',
+  'state_invalid',
+]);
+
+/** Where the module's exception filter leaves the code it answered with. */
+export const ERROR_CODE_LOCAL = 'wechatAuthErrorCode';
+
+/** The error a finished sign-in answered: the JSON error's code, or an OAuth redirect's #error=. */
+function errorCodeOf(res: Response): string | undefined {
+  const fromFilter = res.locals[ERROR_CODE_LOCAL] as string | undefined;
+  const location = res.getHeader('location');
+  return fromFilter ?? (typeof location === 'string' ? /#error=(\w+)/.exec(location)?.[1] : undefined);
+}
+
+/**
+ * Counts failed sign-ins per client address in the shared counters. Once an
+ * address reaches the limit, this instance refuses its sign-ins until the
+ * window ends; another instance learns the same at that address's next
+ * failure there, so across N instances at most N - 1 extra failures get through.
+ */
+@Injectable()
+export class SignInFailures {
+  private readonly limit: number;
+  private readonly blockedUntil = new Map<string, number>();
+
+  constructor(
+    @Inject(WechatAuthConfig) config: WechatAuthConfig,
+    @Inject(SIGN_IN_THROTTLER_STORAGE) private readonly storage: ThrottlerStorage,
+  ) {
+    this.limit = config.throttling.failuresPerIpPerMinute;
+  }
+
+  /** Seconds until this address may sign in again; 0 when it may now. */
+  secondsBlocked(ip: string): number {
+    const until = this.blockedUntil.get(ip);
+    if (until === undefined) return 0;
+    const left = Math.ceil((until - Date.now()) / 1000);
+    if (left > 0) return left;
+    this.blockedUntil.delete(ip);
+    return 0;
+  }
+
+  /** Counts the finished response against its address if it was a failure. */
+  async recordOutcome(ip: string, res: Response): Promise<void> {
+    if (!FAILURES.has(errorCodeOf(res) as ErrorCode)) return;
+    const counter = await this.storage.increment(counterKey('failure', ip), WINDOW_MS, this.limit, 0, 'failure');
+    if (counter.totalHits >= this.limit) this.blockedUntil.set(ip, Date.now() + counter.timeToExpire * 1000);
+  }
+}
