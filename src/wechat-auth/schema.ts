@@ -5,6 +5,7 @@ import { OauthAndCodeExchange1763800000000 } from './migrations/1763800000000-oa
 import { SessionKeysAndAppTokens1763900000000 } from './migrations/1763900000000-session-keys-and-app-tokens';
 import { AdminConsole1764000000000 } from './migrations/1764000000000-admin-console';
 import { RateLimits1764100000000 } from './migrations/1764100000000-rate-limits';
+import { RefreshGenerations1764200000000 } from './migrations/1764200000000-refresh-generations';
 import { RefreshToken } from './sessions/refresh-token.entity';
 import { Session } from './sessions/session.entity';
 import { User } from './users/entities/user.entity';
@@ -22,4 +23,5 @@ export const WECHAT_AUTH_MIGRATIONS = [
   SessionKeysAndAppTokens1763900000000,
   AdminConsole1764000000000,
   RateLimits1764100000000,
+  RefreshGenerations1764200000000,
 ];

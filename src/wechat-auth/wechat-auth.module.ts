@@ -21,6 +21,7 @@ import { UserStatusService } from './sessions/user-status.service';
 import { CredentialThrottlerGuard, SIGN_IN_THROTTLER_STORAGE } from './throttling/credential-throttler.guard';
 import { PostgresThrottlerStorage } from './throttling/postgres-throttler.storage';
 import { SignInFailures } from './throttling/sign-in-failures';
+import { RefreshTokenCodec } from './sessions/refresh-token-codec';
 import { AccessTokenService } from './tokens/access-token.service';
 import { AccessTokenGuard } from './tokens/guards/access-token.guard';
 import { RolesGuard } from './tokens/guards/roles.guard';
@@ -104,6 +105,7 @@ const SIGN_IN_STORAGE: Provider = {
     RevocationListener,
     SessionsRepository,
     SessionService,
+    RefreshTokenCodec,
     UserStatusRepository,
     UserStatusService,
     LoginEventsRepository,

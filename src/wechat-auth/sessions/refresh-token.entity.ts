@@ -1,6 +1,10 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** One refresh token of a session, kept only as its SHA-256 hash. Spent (`usedAt`) when rotated. */
+/**
+ * A refresh token issued before sessions counted generations, kept only as its
+ * SHA-256 hash and spent (`usedAt`) when rotated. No new rows are written; the
+ * rows go with their sessions.
+ */
 @Entity({ name: 'refresh_tokens' })
 export class RefreshToken {
   @PrimaryGeneratedColumn('uuid')

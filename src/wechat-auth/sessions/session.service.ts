@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { WechatAuthConfig } from '../options/wechat-auth-config';
 import { AppError } from '../core/errors/app-error';
 import { User } from '../users/entities/user.entity';
 import { revocationWindowMs } from '../tokens/revocation/revocation-events';
 import { RevocationList } from '../tokens/revocation/revocation-list';
 import { AccessTokenService } from '../tokens/access-token.service';
-import { SessionsRepository } from './sessions.repository';
+import { RefreshTokenClaims, RefreshTokenCodec } from './refresh-token-codec';
+import { RotationResult, SessionsRepository } from './sessions.repository';
 import { TokenPair } from './token-pair';
 
 export interface ClientInfo {
@@ -14,7 +15,8 @@ export interface ClientInfo {
   userAgent: string | null;
 }
 
-const REFRESH_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+// Refresh tokens issued before sessions counted generations: random, stored as a hash.
+const LEGACY_REFRESH_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 function hashRefreshToken(token: string): Buffer {
   return createHash('sha256').update(token).digest();
@@ -31,22 +33,18 @@ export class SessionService {
     private readonly accessTokens: AccessTokenService,
     private readonly revocations: RevocationList,
     private readonly config: WechatAuthConfig,
+    private readonly refreshTokens: RefreshTokenCodec,
   ) {}
 
   async start(user: User, isNew: boolean, appKey: string | null, client: ClientInfo): Promise<TokenPair> {
     if (user.status !== 'active') throw new AppError('user_disabled');
-    const refreshToken = randomBytes(32).toString('base64url');
-    const session = await this.sessions.create(
-      { userId: user.id, appKey, ip: client.ip, userAgent: client.userAgent, expiresAt: this.refreshExpiry() },
-      hashRefreshToken(refreshToken),
-    );
-    return this.tokenPair(user, isNew, session.id, refreshToken);
+    const expiresAt = this.refreshExpiry();
+    const session = await this.sessions.create({ userId: user.id, appKey, ip: client.ip, userAgent: client.userAgent, expiresAt });
+    return this.tokenPair(user, isNew, { sessionId: session.id, generation: 0 });
   }
 
   async refresh(presented: string): Promise<TokenPair> {
-    if (!REFRESH_TOKEN_PATTERN.test(presented)) throw new AppError('refresh_token_invalid');
-    const next = randomBytes(32).toString('base64url');
-    const result = await this.sessions.rotate(hashRefreshToken(presented), hashRefreshToken(next), this.refreshExpiry());
+    const result = await this.rotate(presented);
     switch (result.outcome) {
       case 'unknown':
         throw new AppError('refresh_token_invalid');
@@ -57,7 +55,7 @@ export class SessionService {
         throw new AppError(result.user?.status === 'disabled' ? 'user_disabled' : 'session_revoked');
       case 'rotated':
         if (result.user.status !== 'active') throw new AppError('user_disabled');
-        return this.tokenPair(result.user, false, result.session.id, next);
+        return this.tokenPair(result.user, false, { sessionId: result.session.id, generation: result.session.refreshGeneration });
     }
   }
 
@@ -78,14 +76,22 @@ export class SessionService {
     return this.revoke(await this.sessions.activeSessionIds(userId, appKey), reason);
   }
 
+  /** A token of the current kind names its session; one issued before sessions counted generations is looked up by its hash. */
+  private rotate(presented: string): Promise<RotationResult> {
+    if (LEGACY_REFRESH_TOKEN_PATTERN.test(presented)) return this.sessions.rotateLegacy(hashRefreshToken(presented), this.refreshExpiry());
+    const claims = this.refreshTokens.read(presented);
+    if (!claims) return Promise.resolve({ outcome: 'unknown' });
+    return this.sessions.rotate(claims.sessionId, claims.generation, this.refreshExpiry());
+  }
+
   private refreshExpiry(): Date {
     return new Date(Date.now() + this.config.auth.refreshTtlSeconds * 1000);
   }
 
-  private tokenPair(user: User, isNew: boolean, sessionId: string, refreshToken: string): TokenPair {
+  private tokenPair(user: User, isNew: boolean, refresh: RefreshTokenClaims): TokenPair {
     return {
-      accessToken: this.accessTokens.sign(user, sessionId),
-      refreshToken,
+      accessToken: this.accessTokens.sign(user, refresh.sessionId),
+      refreshToken: this.refreshTokens.issue(refresh),
       tokenType: 'Bearer',
       expiresIn: this.accessTokens.expiresIn,
       refreshExpiresIn: this.config.auth.refreshTtlSeconds,
