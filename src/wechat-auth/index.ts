@@ -35,6 +35,8 @@ export type { UnbindResult } from './users/identity-unbinder.service';
 export { UserStatusService } from './sessions/user-status.service';
 export { SessionService } from './sessions/session.service';
 export { LoginEventsRepository } from './login/login-events/login-events.repository';
+export { RetentionPurge } from './retention/retention-purge.service';
+export type { PurgeReport } from './retention/retention-purge.service';
 
 // WeChat itself, for host modules that call other WeChat APIs.
 export { WECHAT_APP_TYPES } from './wechat/apps/wechat-app';

@@ -6,6 +6,7 @@ import { SessionKeysAndAppTokens1763900000000 } from './migrations/1763900000000
 import { AdminConsole1764000000000 } from './migrations/1764000000000-admin-console';
 import { RateLimits1764100000000 } from './migrations/1764100000000-rate-limits';
 import { RefreshGenerations1764200000000 } from './migrations/1764200000000-refresh-generations';
+import { SessionExpiryIndex1764300000000 } from './migrations/1764300000000-session-expiry-index';
 import { RefreshToken } from './sessions/refresh-token.entity';
 import { Session } from './sessions/session.entity';
 import { User } from './users/entities/user.entity';
@@ -24,4 +25,5 @@ export const WECHAT_AUTH_MIGRATIONS = [
   AdminConsole1764000000000,
   RateLimits1764100000000,
   RefreshGenerations1764200000000,
+  SessionExpiryIndex1764300000000,
 ];

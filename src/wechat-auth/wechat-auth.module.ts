@@ -22,6 +22,8 @@ import { CredentialThrottlerGuard, SIGN_IN_THROTTLER_STORAGE } from './throttlin
 import { PostgresThrottlerStorage } from './throttling/postgres-throttler.storage';
 import { SignInFailures } from './throttling/sign-in-failures';
 import { RefreshTokenCodec } from './sessions/refresh-token-codec';
+import { RetentionPurge } from './retention/retention-purge.service';
+import { RetentionRepository } from './retention/retention.repository';
 import { AccessTokenService } from './tokens/access-token.service';
 import { AccessTokenGuard } from './tokens/guards/access-token.guard';
 import { RolesGuard } from './tokens/guards/roles.guard';
@@ -106,6 +108,8 @@ const SIGN_IN_STORAGE: Provider = {
     SessionsRepository,
     SessionService,
     RefreshTokenCodec,
+    RetentionRepository,
+    RetentionPurge,
     UserStatusRepository,
     UserStatusService,
     LoginEventsRepository,
@@ -148,6 +152,7 @@ const SIGN_IN_STORAGE: Provider = {
     AppAccessTokens,
     CredentialThrottlerGuard,
     SignInFailures,
+    RetentionPurge,
     SIGN_IN_THROTTLER_STORAGE,
     AllExceptionsFilter,
   ],

@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { DEMO_APPS } from '../../sandbox/demo-apps';
 import { Env, envSchema } from './env.schema';
 import { WechatApp } from '../../wechat-auth/wechat/apps/wechat-app';
+import type { WechatAuthConfig } from '../../wechat-auth';
 
 export interface SigningKey {
   kid: string;
@@ -61,6 +62,8 @@ export class AppConfig {
     /** HMAC key of OAuth states. */
     stateSecret: string;
   };
+  /** How much history is kept: see WechatAuthModuleOptions.retention. */
+  retention!: WechatAuthConfig['retention'];
   throttling!: {
     /** Sign-in requests (logins, refreshes, tickets) one client ip may make per minute, across all instances; 0 for no ceiling. */
     perIpPerMinute: number;
@@ -174,6 +177,13 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
       frontendOrigins: env.FRONTEND_ORIGINS ?? [],
       // Derived with a label so the state key is never the token key itself; instances sharing JWT_SECRET agree on it.
       stateSecret: env.OAUTH_STATE_SECRET ?? createHmac('sha256', secret).update('oauth-state').digest('base64url'),
+    },
+    retention: {
+      maxSessionsPerUserPerApp: env.MAX_SESSIONS_PER_USER_PER_APP,
+      endedSessionsGraceDays: env.ENDED_SESSIONS_GRACE_DAYS,
+      loginEventsDays: env.LOGIN_EVENTS_RETENTION_DAYS,
+      purgeIntervalSeconds: env.PURGE_INTERVAL_SECONDS,
+      purgeBatchSize: env.PURGE_BATCH_SIZE,
     },
     throttling: {
       perIpPerMinute: env.THROTTLE_PER_IP_PER_MINUTE,

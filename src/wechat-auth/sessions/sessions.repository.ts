@@ -121,6 +121,17 @@ export class SessionsRepository {
     });
   }
 
+  /** Live sessions of a user in one app beyond the newest `keep`: the ones a new login pushes out. */
+  async liveSessionsBeyond(userId: string, appKey: string | null, keep: number): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT id FROM sessions
+       WHERE user_id = $1 AND app_key IS NOT DISTINCT FROM $2 AND revoked_at IS NULL AND expires_at > now()
+       ORDER BY created_at DESC, id DESC OFFSET $3`,
+      [userId, appKey, keep],
+    )) as Array<{ id: string }>;
+    return rows.map((row) => row.id);
+  }
+
   async activeSessionIds(userId: string, appKey?: string): Promise<string[]> {
     const rows = (await this.dataSource.query(
       `SELECT id FROM sessions
