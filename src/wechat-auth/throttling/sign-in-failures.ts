@@ -19,6 +19,9 @@ const FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'state_invalid',
 ]);
 
+// Blocks are forgotten when next checked; a sweep keeps addresses that never come back from piling up.
+const SWEEP_ABOVE = 10_000;
+
 /** Where the module's exception filter leaves the code it answered with. */
 export const ERROR_CODE_LOCAL = 'wechatAuthErrorCode';
 
@@ -61,6 +64,13 @@ export class SignInFailures {
   async recordOutcome(ip: string, res: Response): Promise<void> {
     if (!FAILURES.has(errorCodeOf(res) as ErrorCode)) return;
     const counter = await this.storage.increment(counterKey('failure', ip), WINDOW_MS, this.limit, 0, 'failure');
-    if (counter.totalHits >= this.limit) this.blockedUntil.set(ip, Date.now() + counter.timeToExpire * 1000);
+    if (counter.totalHits < this.limit) return;
+    if (this.blockedUntil.size >= SWEEP_ABOVE) this.forgetExpiredBlocks();
+    this.blockedUntil.set(ip, Date.now() + counter.timeToExpire * 1000);
+  }
+
+  private forgetExpiredBlocks(): void {
+    const now = Date.now();
+    for (const [ip, until] of this.blockedUntil) if (until <= now) this.blockedUntil.delete(ip);
   }
 }
