@@ -51,7 +51,7 @@ export async function seedUsers(db: DataSource, from: number, to: number, events
   );
   await db.query(
     `INSERT INTO login_events (user_id, kind, app_key, result, ip, created_at)
-     SELECT id, 'miniprogram', 'demo-miniprogram', 'success', '198.51.100.' || (g % 250), now() - make_interval(secs => ((g * 7919 + k * 104729) % (182 * 86400)))
+     SELECT id, 'miniprogram', 'demo-miniprogram', 'success', '198.51.100.' || (g % 250), now() - make_interval(secs => ((g::bigint * 7919 + k * 104729) % (182 * 86400)))
      FROM (${seeded}) AS s, generate_series(1, $3::int) AS k`,
     [from, to, eventsPerUser],
   );

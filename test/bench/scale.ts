@@ -121,8 +121,9 @@ async function main(): Promise<void> {
       await seedUsers(db, seeded + 1, users, EVENTS_PER_USER);
       seeded = users;
       console.log(`seeded to ${await tableRows(db)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-      results.push({ users, figures: await measure(db, url, app, sandbox.url, users) });
-      console.log(`measured at ${users.toLocaleString('en')} users`);
+      const figures = await measure(db, url, app, sandbox.url, users);
+      results.push({ users, figures });
+      console.log(`measured at ${users.toLocaleString('en')} users: ${JSON.stringify(figures)}`);
     }
     printSideBySide(results);
   } finally {

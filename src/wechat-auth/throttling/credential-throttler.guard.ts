@@ -56,9 +56,9 @@ export class CredentialThrottlerGuard extends ThrottlerGuard {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const { req, res } = this.getRequestResponse(context) as { req: Request; res: Response };
     const ip = await this.getTracker(req);
-    const secondsBlocked = this.failures.secondsBlocked(ip);
+    const secondsBlocked = await this.failures.secondsBlocked(ip);
     if (secondsBlocked > 0) throw new AppError('rate_limited', undefined, { 'Retry-After': String(secondsBlocked) });
-    res.once('finish', () => void this.failures.recordOutcome(ip, res).catch(() => undefined));
+    res.once('finish', () => void this.failures.recordOutcome(ip, res));
     return super.canActivate(context);
   }
 

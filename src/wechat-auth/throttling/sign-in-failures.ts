@@ -42,6 +42,7 @@ function errorCodeOf(res: Response): string | undefined {
 export class SignInFailures {
   private readonly limit: number;
   private readonly blockedUntil = new Map<string, number>();
+  private readonly recording = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(WechatAuthConfig) config: WechatAuthConfig,
@@ -51,7 +52,9 @@ export class SignInFailures {
   }
 
   /** Seconds until this address may sign in again; 0 when it may now. */
-  secondsBlocked(ip: string): number {
+  async secondsBlocked(ip: string): Promise<number> {
+    // The previous answer to this address may still be being counted: its client can be faster than our database.
+    await this.recording.get(ip);
     const until = this.blockedUntil.get(ip);
     if (until === undefined) return 0;
     const left = Math.ceil((until - Date.now()) / 1000);
@@ -60,9 +63,19 @@ export class SignInFailures {
     return 0;
   }
 
-  /** Counts the finished response against its address if it was a failure. */
-  async recordOutcome(ip: string, res: Response): Promise<void> {
-    if (!FAILURES.has(errorCodeOf(res) as ErrorCode)) return;
+  /** Counts the finished response against its address if it was a failure; never rejects. */
+  recordOutcome(ip: string, res: Response): Promise<void> {
+    if (!FAILURES.has(errorCodeOf(res) as ErrorCode)) return Promise.resolve();
+    // A counter that cannot be reached loses this one failure; the per-credential limit still holds.
+    const recording = this.countFailure(ip).catch(() => undefined).finally(() => {
+      if (this.recording.get(ip) === recording) this.recording.delete(ip);
+    });
+    this.recording.set(ip, recording);
+    return recording;
+  }
+
+  private async countFailure(ip: string): Promise<void> {
+    await this.recording.get(ip);
     const counter = await this.storage.increment(counterKey('failure', ip), WINDOW_MS, this.limit, 0, 'failure');
     if (counter.totalHits < this.limit) return;
     if (this.blockedUntil.size >= SWEEP_ABOVE) this.forgetExpiredBlocks();
