@@ -6,6 +6,7 @@ import { DemoModule } from '../sandbox/demo/demo.module';
 import { SandboxModule } from '../sandbox/sandbox.module';
 import { WechatAuthModule } from '../wechat-auth';
 import { AppConfig } from './config/app-config';
+import { ClientAddressModule } from './client-address/client-address.module';
 import { ConfigModule } from './config/config.module';
 import { wechatAuthOptions } from './config/wechat-auth-options';
 import { DatabaseModule } from './database/database.module';
@@ -27,6 +28,7 @@ export class AppModule {
         GreetingsModule,
         NotesModule,
         HealthModule,
+        ClientAddressModule,
         ...(config.sandbox.mounted ? [SandboxModule] : []),
         ...(config.sandbox.enabled ? [DemoModule] : []),
       ],

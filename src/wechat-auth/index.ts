@@ -49,6 +49,8 @@ export { SessionService } from './sessions/session.service';
 export { LoginEventsRepository } from './login/login-events/login-events.repository';
 export { LoginStatisticsService } from './login/statistics/login-statistics.service';
 export type { SignInDay, SignInStatistics } from './login/statistics/login-statistics.service';
+export { RetentionPurge } from './retention/retention-purge.service';
+export type { PurgeReport } from './retention/retention-purge.service';
 
 // WeChat itself, for host modules that call other WeChat APIs.
 export { WECHAT_APP_TYPES } from './wechat/apps/wechat-app';

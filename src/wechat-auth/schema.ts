@@ -12,6 +12,8 @@ import { BindTickets1764320000000 } from './migrations/1764320000000-bind-ticket
 import { CodeCopiesPerClient1764330000000 } from './migrations/1764330000000-code-copies-per-client';
 import { BindTicket } from './login/tickets/bind-ticket.entity';
 import { LoginEventHour } from './login/statistics/login-event-hour.entity';
+import { RefreshGenerations1764340000000 } from './migrations/1764340000000-refresh-generations';
+import { SessionExpiryIndex1764350000000 } from './migrations/1764350000000-session-expiry-index';
 import { RefreshToken } from './sessions/refresh-token.entity';
 import { Session } from './sessions/session.entity';
 import { User } from './users/entities/user.entity';
@@ -34,4 +36,6 @@ export const WECHAT_AUTH_MIGRATIONS = [
   AccountDeletion1764310000000,
   BindTickets1764320000000,
   CodeCopiesPerClient1764330000000,
+  RefreshGenerations1764340000000,
+  SessionExpiryIndex1764350000000,
 ];

@@ -20,6 +20,10 @@ import { UserStatusRepository } from './sessions/user-status.repository';
 import { UserStatusService } from './sessions/user-status.service';
 import { CredentialThrottlerGuard, SIGN_IN_THROTTLER_STORAGE } from './throttling/credential-throttler.guard';
 import { PostgresThrottlerStorage } from './throttling/postgres-throttler.storage';
+import { SignInFailures } from './throttling/sign-in-failures';
+import { RefreshTokenCodec } from './sessions/refresh-token-codec';
+import { RetentionPurge } from './retention/retention-purge.service';
+import { RetentionRepository } from './retention/retention.repository';
 import { AccessTokenService } from './tokens/access-token.service';
 import { AccessTokenGuard } from './tokens/guards/access-token.guard';
 import { RolesGuard } from './tokens/guards/roles.guard';
@@ -124,6 +128,9 @@ const SIGN_IN_STORAGE: Provider = {
     RevocationListener,
     SessionsRepository,
     SessionService,
+    RefreshTokenCodec,
+    RetentionRepository,
+    RetentionPurge,
     UserStatusRepository,
     UserStatusService,
     LoginEventsRepository,
@@ -132,6 +139,7 @@ const SIGN_IN_STORAGE: Provider = {
     BindTicketsRepository,
     LoginTicketService,
     CredentialThrottlerGuard,
+    SignInFailures,
     WechatAppRegistry,
     WechatApiClient,
     CodeExchangeRepository,
@@ -175,6 +183,8 @@ const SIGN_IN_STORAGE: Provider = {
     WechatApiClient,
     AppAccessTokens,
     CredentialThrottlerGuard,
+    SignInFailures,
+    RetentionPurge,
     SIGN_IN_THROTTLER_STORAGE,
     AllExceptionsFilter,
   ],

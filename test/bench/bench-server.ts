@@ -15,6 +15,7 @@ async function serve(): Promise<void> {
     PORT: String(port),
     JWT_SECRET: BENCH_JWT_SECRET,
     THROTTLE_PER_IP_PER_MINUTE: '1000000',
+    THROTTLE_FAILURES_PER_IP_PER_MINUTE: '1000000',
     THROTTLE_PER_CREDENTIAL_PER_MINUTE: '1000000',
   });
   const app = await createApp(config, process.env.DATABASE_URL!, [PassportJwtYardstickModule]);

@@ -12,7 +12,7 @@ export interface LoginFigures {
 
 const MINIPROGRAM = DEMO_APPS.find((app) => app.type === 'miniprogram')!;
 
-const post = async (url: string, body: object) => (await postJson(url, body)).body;
+export const post = async (url: string, body: object) => (await postJson(url, body)).body;
 
 /** One fresh wx.login code per persona, fetched from the sandbox 50 at a time. */
 export async function loginCodes(sandboxUrl: string, personas: string[]): Promise<string[]> {
@@ -71,20 +71,35 @@ function percentile(sorted: number[], fraction: number): number {
  * sends each second's requests in one burst, which measures a queue). Latency
  * at saturation only measures the queue, so the p99 target is checked here.
  */
-export async function steadyLatency(target: BenchChild, codes: string[], rate: number): Promise<{ p50Ms: number; p99Ms: number }> {
+export async function steadyLatency(target: BenchChild, codes: string[], rate: number): Promise<Latency> {
+  return openLoopLatency(
+    codes.map((code) => () => loggedIn(post(`${target.url}/auth/wechat/miniprogram/login`, { code }))),
+    rate,
+  );
+}
+
+export interface Latency {
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** The answer of a login or refresh, refused unless it carries a token pair. */
+export async function loggedIn(answer: Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+  const body = await answer;
+  if (!body.accessToken) throw new Error(`no token pair: ${JSON.stringify(body).slice(0, 200)}`);
+  return body;
+}
+
+/** Sends one request every 1/rate seconds whatever the answers do, and measures each. */
+export async function openLoopLatency(requests: Array<() => Promise<unknown>>, rate: number): Promise<Latency> {
   const latencies: number[] = [];
   const inFlight: Array<Promise<void>> = [];
   const started = performance.now();
-  for (const [index, code] of codes.entries()) {
+  for (const [index, send] of requests.entries()) {
     const due = started + (index * 1000) / rate;
     if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
     const sent = performance.now();
-    inFlight.push(
-      post(`${target.url}/auth/wechat/miniprogram/login`, { code }).then((body) => {
-        if (!body.accessToken) throw new Error(`login failed: ${JSON.stringify(body).slice(0, 200)}`);
-        latencies.push(performance.now() - sent);
-      }),
-    );
+    inFlight.push(send().then(() => void latencies.push(performance.now() - sent)));
   }
   await Promise.all(inFlight);
   latencies.sort((a, b) => a - b);

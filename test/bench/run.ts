@@ -7,6 +7,7 @@ import { benchSignInStats } from './sign-in-stats.bench';
 import { benchGuards, RouteFigures } from './guard.bench';
 import { benchJwtVerify } from './jwt-verify.bench';
 import { benchLogins, LoginFigures, loginCodes, steadyLatency } from './login.bench';
+import { measureWritesPerOperation } from './writes.bench';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
     children.push(baseline);
     await printGuards(app, sandbox.url);
     await printLogins(app, baseline, sandbox.url);
+    await measureWritesPerOperation(app.url, sandbox.url, database.url);
     await benchAdminListing(database.url);
     await benchSignInStats(database.url, Number(process.env.BENCH_STATS_EVENTS ?? 2_000_000));
   } finally {

@@ -1,15 +1,104 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { spawnApp } from '../support/processes';
-import { loginAs, persona, startTestApp, TestApp, upstreamCalls, wxLogin } from '../support/test-app';
+import { bearer, callsDuring, GET_PHONE_NUMBER, PHONE } from '../support/miniprogram-data';
+import { oauthJourney } from '../support/oauth';
+import { loginAs, persona, startTestApp, TestApp, unknownCode, upstreamCalls, wxLogin } from '../support/test-app';
 
-const LIMITS = { THROTTLE_PER_IP_PER_MINUTE: '8', THROTTLE_PER_CREDENTIAL_PER_MINUTE: '3' };
+/** The shipped defaults, with the test's clients told apart by X-Forwarded-For from the loopback proxy. */
+const DEFAULTS = { THROTTLE_PER_IP_PER_MINUTE: '0', THROTTLE_FAILURES_PER_IP_PER_MINUTE: '30', THROTTLE_PER_CREDENTIAL_PER_MINUTE: '30', TRUST_PROXY: 'loopback' };
+const LOGIN = '/auth/wechat/miniprogram/login';
+const JSCODE2SESSION = '/sns/jscode2session';
 
-describe('throttling of sign-in routes', () => {
+let addressSeq = 0;
+/** An address no other test in this run uses. */
+const newAddress = () => `198.51.100.${++addressSeq}`;
+
+/** Runs `work` for each item, `width` at a time, like a crowd of phones. */
+async function inWaves<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += width) results.push(...(await Promise.all(items.slice(i, i + width).map(work))));
+  return results;
+}
+
+describe('sign-in throttling by failures, with default limits', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp(LIMITS);
+    t = await startTestApp(DEFAULTS);
+  });
+  // Counters are shared by every instance on the database, other test files' apps included.
+  beforeEach(() => t.app.get(DataSource).query('DELETE FROM rate_limits'));
+  afterAll(() => t.close());
+
+  const login = (code: string, address: string) => t.http.post(LOGIN).set('x-forwarded-for', address).send({ code });
+
+  it('lets 150 different people behind one address all sign in within a minute', async () => {
+    const address = newAddress();
+    const codes = await Promise.all(Array.from({ length: 150 }, () => wxLogin(t, persona('nat'))));
+    const statuses = await inWaves(codes, 10, async (code) => (await login(code, address)).status);
+    expect(statuses).toEqual(Array(150).fill(200));
+  });
+
+  it('refuses an address after 30 rejected codes, with Retry-After, before WeChat is asked again; another address is unaffected', async () => {
+    const address = newAddress();
+    let statuses: number[] = [];
+    const [wechatCalls] = await callsDuring(t, [JSCODE2SESSION], async () => {
+      statuses = await inWaves(Array.from({ length: 200 }, unknownCode), 5, async (code) => (await login(code, address)).status);
+    });
+    expect(statuses.filter((status) => status === 401).length).toBeGreaterThanOrEqual(30);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(150);
+    expect(wechatCalls).toBeLessThanOrEqual(40);
+
+    const limited = await login(await wxLogin(t, persona()), address).expect(429);
+    expect(limited.body).toEqual({ statusCode: 429, error: 'rate_limited', message: expect.any(String) });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+
+    const elsewhere = newAddress();
+    await login(unknownCode(), elsewhere).expect(401);
+    await login(await wxLogin(t, persona()), elsewhere).expect(200);
+  });
+
+  it('does not count requests refused by validation, which never reach WeChat', async () => {
+    const address = newAddress();
+    for (let i = 0; i < 40; i++) await login(`bad code ${i}!`, address).expect(400);
+    await login(await wxLogin(t, persona()), address).expect(200);
+  });
+
+  it('counts unknown refresh tokens and tickets as failures too', async () => {
+    const address = newAddress();
+    for (let i = 0; i < 15; i++) await t.http.post('/auth/refresh').set('x-forwarded-for', address).send({ refreshToken: `${'r'.repeat(42)}${i}` }).expect(401);
+    for (let i = 0; i < 15; i++) await t.http.post('/auth/ticket').set('x-forwarded-for', address).send({ ticket: `T${i}`.padEnd(43, 'x') }).expect(401);
+    await t.http.post('/auth/refresh').set('x-forwarded-for', address).send({ refreshToken: 'r'.repeat(43) }).expect(429);
+  });
+
+  it('throttles the phone route like sign-in: bogus codes stop reaching WeChat', async () => {
+    const address = newAddress();
+    const pair = await loginAs(t);
+    let statuses: number[] = [];
+    const [wechatCalls] = await callsDuring(t, [GET_PHONE_NUMBER], async () => {
+      statuses = await inWaves(Array.from({ length: 60 }, unknownCode), 5, async (code) =>
+        (await t.http.post(PHONE).set(bearer(pair.accessToken)).set('x-forwarded-for', address).send({ code })).status,
+      );
+    });
+    expect(statuses).toContain(429);
+    expect(wechatCalls).toBeLessThanOrEqual(40);
+  });
+
+  it('never throttles code-less OAuth callbacks together: every refusal gets #error=authorization_denied', async () => {
+    const locations = await inWaves(Array.from({ length: 40 }, (_, i) => i), 5, async () => {
+      const journey = await oauthJourney(t, persona(), { deny: true, returnTo: '/back' });
+      return journey.callback.headers.location as string;
+    });
+    expect(locations).toEqual(Array(40).fill('/back#error=authorization_denied'));
+  });
+});
+
+describe('throttling per credential', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ THROTTLE_PER_CREDENTIAL_PER_MINUTE: '3' });
   });
   beforeEach(() => t.app.get(DataSource).query('DELETE FROM rate_limits'));
   afterAll(() => t.close());
@@ -17,35 +106,16 @@ describe('throttling of sign-in routes', () => {
   it('answers rate_limited with Retry-After once one code is tried too often, before calling WeChat', async () => {
     const code = await wxLogin(t, persona());
     const statuses = [];
-    for (let attempt = 0; attempt < 3; attempt++) statuses.push((await t.http.post('/auth/wechat/miniprogram/login').send({ code })).status);
+    for (let attempt = 0; attempt < 3; attempt++) statuses.push((await t.http.post(LOGIN).send({ code })).status);
     // copies of one code within the exchange window are served (a double tap), until the limit
     expect(statuses).toEqual([200, 200, 200]);
 
-    const before = await upstreamCalls(t, '/sns/jscode2session');
-    const limited = await t.http.post('/auth/wechat/miniprogram/login').send({ code }).expect(429);
+    const before = await upstreamCalls(t, JSCODE2SESSION);
+    const limited = await t.http.post(LOGIN).send({ code }).expect(429);
     expect(limited.body).toEqual({ statusCode: 429, error: 'rate_limited', message: expect.any(String) });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
-    expect(await upstreamCalls(t, '/sns/jscode2session')).toBe(before);
-  });
-
-  it('limits one client ip across codes and refresh tokens, shared with every instance through the database', async () => {
-    const pair = await loginAs(t);
-    // Another instance in its own process (Passport keeps strategies process-wide, so one app per process, as in production).
-    const other = await spawnApp(LIMITS);
-    try {
-      const statuses: number[] = [];
-      for (let attempt = 0; attempt < 8; attempt++) {
-        const target = attempt % 2 ? request(other.url) : t.http;
-        statuses.push((await target.post('/auth/refresh').send({ refreshToken: `${'x'.repeat(42)}${attempt}` })).status);
-      }
-      // the login and seven refreshes used the 8 allowed; the next is refused, whichever instance it reaches
-      expect(statuses).toEqual(Array(7).fill(401).concat(429));
-      const limited = await t.http.post('/auth/refresh').send({ refreshToken: pair.refreshToken }).expect(429);
-      expect(limited.headers['retry-after']).toBeDefined();
-    } finally {
-      await other.stop();
-    }
+    expect(await upstreamCalls(t, JSCODE2SESSION)).toBe(before);
   });
 
   it('counts hits fired at once exactly: no more get through than the limit', async () => {
@@ -55,35 +125,36 @@ describe('throttling of sign-in routes', () => {
     expect(statuses).toEqual([...Array(3).fill(401), ...Array(7).fill(429)]);
   });
 
-  it('leaves guarded routes of other modules alone', async () => {
-    const pair = await loginAs(t);
-    for (let i = 0; i < 12; i++) await t.http.get('/greetings').set('authorization', `Bearer ${pair.accessToken}`).expect(200);
-  });
-});
-
-describe('throttling of the ticket and OAuth callback routes', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp({ THROTTLE_PER_IP_PER_MINUTE: '1000', THROTTLE_PER_CREDENTIAL_PER_MINUTE: '2' });
-  });
-  // Counters are shared by every instance on the database, other test files' apps included.
-  beforeEach(() => t.app.get(DataSource).query('DELETE FROM rate_limits'));
-  afterAll(() => t.close());
-
   it('limits attempts with one ticket', async () => {
     const ticket = `T${Date.now()}`.padEnd(43, 'x');
     const statuses: number[] = [];
-    for (let attempt = 0; attempt < 3; attempt++) statuses.push((await t.http.post('/auth/ticket').send({ ticket })).status);
-    expect(statuses).toEqual([401, 401, 429]);
+    for (let attempt = 0; attempt < 4; attempt++) statuses.push((await t.http.post('/auth/ticket').send({ ticket })).status);
+    expect(statuses).toEqual([401, 401, 401, 429]);
   });
 
   it('limits callbacks carrying one code', async () => {
     const code = `C${Date.now()}`;
     const statuses: number[] = [];
-    for (let attempt = 0; attempt < 3; attempt++) {
+    for (let attempt = 0; attempt < 4; attempt++) {
       statuses.push((await t.http.get('/auth/wechat/oauth/demo-official-account/callback').query({ code, state: 'x' })).status);
     }
-    expect(statuses).toEqual([400, 400, 429]);
+    expect(statuses).toEqual([400, 400, 400, 429]);
+  });
+
+  it('leaves guarded routes of other modules alone', async () => {
+    const pair = await loginAs(t);
+    for (let i = 0; i < 12; i++) await t.http.get('/greetings').set('authorization', `Bearer ${pair.accessToken}`).expect(200);
+  });
+
+  it('applies an optional ceiling on all sign-ins from one address when the host sets one', async () => {
+    const capped = await startTestApp({ THROTTLE_PER_IP_PER_MINUTE: '2' });
+    try {
+      await capped.app.get(DataSource).query('DELETE FROM rate_limits');
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await request(capped.url).post(LOGIN).send({ code: await wxLogin(capped, persona()) })).status);
+      expect(statuses).toEqual([200, 200, 429]);
+    } finally {
+      await capped.close();
+    }
   });
 });

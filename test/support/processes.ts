@@ -53,6 +53,7 @@ export async function spawnApp(env: Record<string, string | undefined> = {}, tim
       DATABASE_URL: process.env.DATABASE_URL,
       JWT_SECRET: TEST_JWT_SECRET,
       THROTTLE_PER_IP_PER_MINUTE: '1000000',
+      THROTTLE_FAILURES_PER_IP_PER_MINUTE: '1000000',
       THROTTLE_PER_CREDENTIAL_PER_MINUTE: '1000000',
       ...env,
       PORT: String(port),

@@ -33,6 +33,7 @@ export async function startTestApp(env: Record<string, string> = {}, extraModule
     PORT: String(port),
     WECHAT_TIMEOUT_MS: '1000',
     THROTTLE_PER_IP_PER_MINUTE: '1000000',
+    THROTTLE_FAILURES_PER_IP_PER_MINUTE: '1000000',
     THROTTLE_PER_CREDENTIAL_PER_MINUTE: '1000000',
     ...env,
   });

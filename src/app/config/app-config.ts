@@ -3,6 +3,7 @@ import { DEMO_APPS } from '../../sandbox/demo-apps';
 import { isAppSecretShaped, weakKeyReason, weakSecretReason } from './secret-strength';
 import { Env, envSchema } from './env.schema';
 import { WechatApp } from '../../wechat-auth/wechat/apps/wechat-app';
+import type { WechatAuthConfig } from '../../wechat-auth';
 
 export interface SigningKey {
   kid: string;
@@ -68,9 +69,13 @@ export class AppConfig {
     /** HMAC key of OAuth states. */
     stateSecret: string;
   };
+  /** How much history is kept: see WechatAuthModuleOptions.retention. */
+  retention!: WechatAuthConfig['retention'];
   throttling!: {
-    /** Sign-in requests (logins, refreshes, tickets) one client ip may make per minute, across all instances. */
+    /** Sign-in requests (logins, refreshes, tickets) one client ip may make per minute, across all instances; 0 for no ceiling. */
     perIpPerMinute: number;
+    /** Failed sign-ins one client ip may make per minute before its sign-ins are refused. */
+    failuresPerIpPerMinute: number;
     /** Attempts with one code, refresh token or ticket per minute. */
     perCredentialPerMinute: number;
   };
@@ -214,7 +219,18 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
       // Derived with a label so the state key is never the token key itself; instances sharing JWT_SECRET agree on it.
       stateSecret: env.OAUTH_STATE_SECRET ?? createHmac('sha256', secret).update('oauth-state').digest('base64url'),
     },
-    throttling: { perIpPerMinute: env.THROTTLE_PER_IP_PER_MINUTE, perCredentialPerMinute: env.THROTTLE_PER_CREDENTIAL_PER_MINUTE },
+    retention: {
+      maxSessionsPerUserPerApp: env.MAX_SESSIONS_PER_USER_PER_APP,
+      endedSessionsGraceDays: env.ENDED_SESSIONS_GRACE_DAYS,
+      loginEventsDays: env.LOGIN_EVENTS_RETENTION_DAYS,
+      purgeIntervalSeconds: env.PURGE_INTERVAL_SECONDS,
+      purgeBatchSize: env.PURGE_BATCH_SIZE,
+    },
+    throttling: {
+      perIpPerMinute: env.THROTTLE_PER_IP_PER_MINUTE,
+      failuresPerIpPerMinute: env.THROTTLE_FAILURES_PER_IP_PER_MINUTE,
+      perCredentialPerMinute: env.THROTTLE_PER_CREDENTIAL_PER_MINUTE,
+    },
     sandbox: { enabled: sandboxEnabled, mounted: sandboxMounted },
   });
 }

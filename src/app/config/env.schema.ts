@@ -114,7 +114,8 @@ export const envSchema = z.object({
   WECHAT_OPEN_BASE_URL: z.url().optional(),
   WECHAT_TIMEOUT_MS: integer(5000, 100, 60_000),
   WECHAT_MAX_RETRIES: integer(2, 0, 5),
-  THROTTLE_PER_IP_PER_MINUTE: integer(60, 1, 1_000_000),
+  THROTTLE_PER_IP_PER_MINUTE: integer(0, 0, 1_000_000),
+  THROTTLE_FAILURES_PER_IP_PER_MINUTE: integer(30, 1, 1_000_000),
   THROTTLE_PER_CREDENTIAL_PER_MINUTE: integer(30, 1, 1_000_000),
   PUBLIC_BASE_URL: z
     .url()
@@ -127,6 +128,11 @@ export const envSchema = z.object({
     .refine((value) => !PLACEHOLDER_SECRETS.test(value), 'is a placeholder, set a real random secret')
     .optional(),
   CODE_EXCHANGE_WINDOW_SECONDS: integer(30, 1, 300),
+  MAX_SESSIONS_PER_USER_PER_APP: integer(10, 1, 1000),
+  ENDED_SESSIONS_GRACE_DAYS: integer(7, 0, 3650),
+  LOGIN_EVENTS_RETENTION_DAYS: integer(180, 1, 36_500),
+  PURGE_INTERVAL_SECONDS: integer(3600, 0, 86_400),
+  PURGE_BATCH_SIZE: integer(1000, 1, 100_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

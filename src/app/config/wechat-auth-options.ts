@@ -31,6 +31,7 @@ export function wechatAuthOptions(config: AppConfig): WechatAuthModuleOptions {
       maxRetries: config.wechat.maxRetries,
       codeExchangeWindowSeconds: config.wechat.codeExchangeWindowSeconds,
     },
-    throttling: { perIpPerMinute: config.throttling.perIpPerMinute, perCredentialPerMinute: config.throttling.perCredentialPerMinute },
+    retention: { ...config.retention },
+    throttling: { ...config.throttling },
   };
 }

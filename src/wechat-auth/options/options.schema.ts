@@ -78,9 +78,22 @@ export const optionsSchema = z.object({
     })
     .strict()
     .prefault({}),
+  retention: z
+    .object({
+      maxSessionsPerUserPerApp: integer(10, 1, 1000),
+      endedSessionsGraceDays: integer(7, 0, 3650),
+      loginEventsDays: integer(180, 1, 36_500),
+      // 0: this instance never purges (another one, or a job of the host, does).
+      purgeIntervalSeconds: integer(3600, 0, 86_400),
+      purgeBatchSize: integer(1000, 1, 100_000),
+    })
+    .strict()
+    .prefault({}),
   throttling: z
     .object({
-      perIpPerMinute: integer(60, 1, 1_000_000),
+      // 0: no ceiling on sign-ins per address; people behind one NAT or proxy all get in.
+      perIpPerMinute: integer(0, 0, 1_000_000),
+      failuresPerIpPerMinute: integer(30, 1, 1_000_000),
       perCredentialPerMinute: integer(30, 1, 1_000_000),
       // Checked for shape only: any ThrottlerStorage implementation will do.
       storage: z.custom<object>((value) => typeof value === 'object' && value !== null && 'increment' in value, 'must implement ThrottlerStorage').optional(),

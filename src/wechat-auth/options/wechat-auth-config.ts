@@ -54,9 +54,18 @@ export class WechatAuthConfig {
     /** HMAC key of OAuth states. */
     stateSecret: string;
   };
+  retention!: {
+    maxSessionsPerUserPerApp: number;
+    endedSessionsGraceDays: number;
+    loginEventsDays: number;
+    purgeIntervalSeconds: number;
+    purgeBatchSize: number;
+  };
   throttling!: {
-    /** Sign-in requests one client ip may make per minute, across all instances. */
+    /** Sign-in requests one client ip may make per minute, across all instances; 0 for no ceiling. */
     perIpPerMinute: number;
+    /** Failed sign-ins one client ip may make per minute before its sign-ins are refused for the rest of the window. */
+    failuresPerIpPerMinute: number;
     /** Attempts with one code, refresh token or ticket per minute. */
     perCredentialPerMinute: number;
     storage?: ThrottlerStorage;
@@ -74,7 +83,7 @@ export function resolveWechatAuthConfig(options: WechatAuthModuleOptions): Wecha
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`);
     throw new WechatAuthOptionsError(`Invalid wechat-auth options: ${problems.join('; ')}`);
   }
-  const { apps, jwt, dataEncryption, wechat, throttling, ...oauth } = parsed.data;
+  const { apps, jwt, dataEncryption, wechat, throttling, retention, ...oauth } = parsed.data;
   const signingKey = { kid: jwt.keyId ?? keyIdFor(jwt.secret), secret: jwt.secret };
   const dataKey = { kid: dataEncryption.keyId ?? keyIdFor(dataEncryption.key), key: Buffer.from(dataEncryption.key, 'base64') };
   return Object.assign(new WechatAuthConfig(), {
@@ -97,6 +106,7 @@ export function resolveWechatAuthConfig(options: WechatAuthModuleOptions): Wecha
       // Derived with a label so the state key is never the token key itself; instances sharing the JWT secret agree on it.
       stateSecret: oauth.oauthStateSecret ?? createHmac('sha256', jwt.secret).update('oauth-state').digest('base64url'),
     },
+    retention,
     throttling: { ...throttling, storage: throttling.storage as ThrottlerStorage | undefined },
   });
 }

@@ -49,8 +49,24 @@ export interface WechatAuthModuleOptions {
     /** Copies of one code arriving within this many seconds share the first arrival's answer. */
     codeExchangeWindowSeconds?: number;
   };
+  /** How much history is kept. */
+  retention?: {
+    /** Live sessions a user keeps per app; opening one more ends the oldest (default 10). */
+    maxSessionsPerUserPerApp?: number;
+    /** Days ended or expired sessions are kept, so reuse of their refresh tokens is still recognised (default 7). */
+    endedSessionsGraceDays?: number;
+    /** Days login events are kept (default 180). */
+    loginEventsDays?: number;
+    /** How often the purge runs on this instance, in seconds; 0 never (default 3600). One instance at a time purges. */
+    purgeIntervalSeconds?: number;
+    /** Rows deleted per statement by the purge (default 1000). */
+    purgeBatchSize?: number;
+  };
   throttling?: {
+    /** A ceiling on all sign-ins from one client address per minute (default 0: none). */
     perIpPerMinute?: number;
+    /** Failed sign-ins (rejected codes, unknown or reused tokens, bad tickets and states) one address may make per minute before its sign-ins are refused (default 30). */
+    failuresPerIpPerMinute?: number;
     perCredentialPerMinute?: number;
     /** Where the counters live (default: a PostgreSQL table shared by all instances). */
     storage?: ThrottlerStorage;

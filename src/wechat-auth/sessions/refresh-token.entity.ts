@@ -1,7 +1,11 @@
 import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { Session } from './session.entity';
 
-/** One refresh token of a session, kept only as its SHA-256 hash. Spent (`usedAt`) when rotated. */
+/**
+ * A refresh token issued before sessions counted generations, kept only as its
+ * SHA-256 hash and spent (`usedAt`) when rotated. No new rows are written; the
+ * rows go with their sessions.
+ */
 @Entity({ name: 'refresh_tokens' })
 @Unique('refresh_tokens_token_hash_key', ['tokenHash'])
 @Index('refresh_tokens_session_id_idx', ['sessionId'])

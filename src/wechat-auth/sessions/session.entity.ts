@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedCo
 import { User } from '../users/entities/user.entity';
 
 /**
- * One login: the family of refresh tokens it hands out. Access tokens carry
+ * One login: the family of refresh tokens it hands out (see RefreshTokenCodec). Access tokens carry
  * its id (`sid`), so ending the session ends every token of that login.
  */
 @Entity({ name: 'sessions' })
@@ -30,8 +30,13 @@ export class Session {
   @Column({ name: 'last_refreshed_at', type: 'timestamptz', nullable: true })
   lastRefreshedAt: Date | null;
 
+  @Index('sessions_expires_at_idx')
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
+
+  /** How often the session's refresh token was rotated: only a token of this generation refreshes. */
+  @Column({ name: 'refresh_generation', type: 'integer', default: 0 })
+  refreshGeneration: number;
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt: Date | null;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { WechatAuthConfig } from '../options/wechat-auth-config';
 import { AppError } from '../core/errors/app-error';
@@ -8,7 +8,8 @@ import { revocationWindowMs } from '../tokens/revocation/revocation-events';
 import { RevocationList } from '../tokens/revocation/revocation-list';
 import { AccessTokenService } from '../tokens/access-token.service';
 import { AuthUser } from '../tokens/auth-user';
-import { ActiveSession, SessionsRepository } from './sessions.repository';
+import { RefreshTokenClaims, RefreshTokenCodec } from './refresh-token-codec';
+import { ActiveSession, RotationResult, SessionsRepository } from './sessions.repository';
 import { TokenPair } from './token-pair';
 
 /** The user of a session being opened is no longer active (merged away, disabled or deleted in the meantime). */
@@ -23,7 +24,8 @@ export interface ClientInfo {
   userAgent: string | null;
 }
 
-const REFRESH_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+// Refresh tokens issued before sessions counted generations: random, stored as a hash.
+const LEGACY_REFRESH_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 function hashRefreshToken(token: string): Buffer {
   return createHash('sha256').update(token).digest();
@@ -40,6 +42,7 @@ export class SessionService {
     private readonly accessTokens: AccessTokenService,
     private readonly revocations: RevocationList,
     private readonly config: WechatAuthConfig,
+    private readonly refreshTokens: RefreshTokenCodec,
   ) {}
 
   /**
@@ -49,19 +52,15 @@ export class SessionService {
    */
   async start(user: User, isNew: boolean, appKey: string | null, client: ClientInfo, authenticatedAt?: Date | null): Promise<TokenPair> {
     if (user.status !== 'active') throw new AppError('user_disabled');
-    const refreshToken = randomBytes(32).toString('base64url');
-    const session = await this.sessions.create(
-      { userId: user.id, appKey, ip: client.ip, userAgent: client.userAgent, expiresAt: this.refreshExpiry(), authenticatedAt },
-      hashRefreshToken(refreshToken),
-    );
+    const expiresAt = this.refreshExpiry();
+    const session = await this.sessions.create({ userId: user.id, appKey, ip: client.ip, userAgent: client.userAgent, expiresAt, authenticatedAt });
     if (!session) throw new SessionOwnerGone();
-    return this.tokenPair(user, isNew, session.id, refreshToken, authenticatedAt ?? new Date());
+    await this.endSessionsBeyondCap(user.id, appKey);
+    return this.tokenPair(user, isNew, { sessionId: session.id, generation: 0 }, authenticatedAt ?? new Date());
   }
 
   async refresh(presented: string): Promise<TokenPair> {
-    if (!REFRESH_TOKEN_PATTERN.test(presented)) throw new AppError('refresh_token_invalid');
-    const next = randomBytes(32).toString('base64url');
-    const result = await this.sessions.rotate(hashRefreshToken(presented), hashRefreshToken(next), this.refreshExpiry());
+    const result = await this.rotate(presented);
     switch (result.outcome) {
       case 'unknown':
         throw new AppError('refresh_token_invalid');
@@ -72,7 +71,12 @@ export class SessionService {
         throw new AppError(result.user?.status === 'disabled' ? 'user_disabled' : 'session_revoked');
       case 'rotated':
         if (result.user.status !== 'active') throw new AppError('user_disabled');
-        return this.tokenPair(result.user, false, result.session.id, next, result.session.authenticatedAt ?? result.session.createdAt);
+        return this.tokenPair(
+          result.user,
+          false,
+          { sessionId: result.session.id, generation: result.session.refreshGeneration },
+          result.session.authenticatedAt ?? result.session.createdAt,
+        );
     }
   }
 
@@ -113,14 +117,28 @@ export class SessionService {
     return this.revoke(await this.sessions.activeSessionIds(userId, appKey), reason);
   }
 
+  /** Every wx.login opens a session: without a cap they would pile up for the refresh lifetime. */
+  private async endSessionsBeyondCap(userId: string, appKey: string | null): Promise<void> {
+    const oldest = await this.sessions.liveSessionsBeyond(userId, appKey, this.config.retention.maxSessionsPerUserPerApp);
+    if (oldest.length > 0) await this.revoke(oldest, 'session_limit');
+  }
+
+  /** A token of the current kind names its session; one issued before sessions counted generations is looked up by its hash. */
+  private rotate(presented: string): Promise<RotationResult> {
+    if (LEGACY_REFRESH_TOKEN_PATTERN.test(presented)) return this.sessions.rotateLegacy(hashRefreshToken(presented), this.refreshExpiry());
+    const claims = this.refreshTokens.read(presented);
+    if (!claims) return Promise.resolve({ outcome: 'unknown' });
+    return this.sessions.rotate(claims.sessionId, claims.generation, this.refreshExpiry());
+  }
+
   private refreshExpiry(): Date {
     return new Date(Date.now() + this.config.auth.refreshTtlSeconds * 1000);
   }
 
-  private tokenPair(user: User, isNew: boolean, sessionId: string, refreshToken: string, authenticatedAt: Date): TokenPair {
+  private tokenPair(user: User, isNew: boolean, refresh: RefreshTokenClaims, authenticatedAt: Date): TokenPair {
     return {
-      accessToken: this.accessTokens.sign(user, sessionId, authenticatedAt),
-      refreshToken,
+      accessToken: this.accessTokens.sign(user, refresh.sessionId, authenticatedAt),
+      refreshToken: this.refreshTokens.issue(refresh),
       tokenType: 'Bearer',
       expiresIn: this.accessTokens.expiresIn,
       refreshExpiresIn: this.config.auth.refreshTtlSeconds,

@@ -36,31 +36,42 @@ export class SessionsRepository {
   constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Opens a session with its first refresh token, in one statement (atomic,
-   * one round trip); null when the user is no longer active. The user's row
-   * is share-locked while the session is made, so a merge, a disable or a
-   * deletion of that user either happens before (and no session is opened)
-   * or waits and sees the session.
+   * Opens a session at refresh generation 0; null when the user is no longer
+   * active. The user's row is share-locked while the session is made, so a
+   * merge, a disable or a deletion of that user either happens before (and no
+   * session is opened) or waits and sees the session.
    */
-  async create(session: NewSession, refreshTokenHash: Buffer): Promise<{ id: string } | null> {
+  async create(session: NewSession): Promise<{ id: string } | null> {
     const rows = (await this.dataSource.query(
       `WITH owner AS (
          SELECT id FROM users WHERE id = $1 AND status = 'active' FOR SHARE
-       ), opened AS (
-         INSERT INTO sessions (user_id, app_key, ip, user_agent, expires_at, authenticated_at) SELECT id, $2, $3, $4, $5, $7 FROM owner RETURNING id
        )
-       INSERT INTO refresh_tokens (session_id, token_hash, expires_at) SELECT id, $6, $5 FROM opened RETURNING session_id`,
-      [session.userId, session.appKey, session.ip, session.userAgent, session.expiresAt, refreshTokenHash, session.authenticatedAt ?? null],
-    )) as Array<{ session_id: string }>;
-    return rows[0] ? { id: rows[0].session_id } : null;
+       INSERT INTO sessions (user_id, app_key, ip, user_agent, expires_at, authenticated_at) SELECT id, $2, $3, $4, $5, $6 FROM owner RETURNING id`,
+      [session.userId, session.appKey, session.ip, session.userAgent, session.expiresAt, session.authenticatedAt ?? null],
+    )) as Array<{ id: string }>;
+    return rows[0] ? { id: rows[0].id } : null;
   }
 
   /**
-   * Spends a refresh token and stores its successor, atomically: of two
-   * requests presenting the same token at once, exactly one wins and the
-   * other sees a reuse.
+   * Moves a session from `generation` to the next one with one conditional
+   * UPDATE: of two requests presenting the same token at once, exactly one
+   * wins and the other sees a reuse. No row is written.
    */
-  async rotate(presentedHash: Buffer, nextHash: Buffer, expiresAt: Date): Promise<RotationResult> {
+  async rotate(sessionId: string, generation: number, expiresAt: Date): Promise<RotationResult> {
+    return this.dataSource.transaction(async (db) => {
+      const [rows] = (await db.query(
+        `UPDATE sessions SET refresh_generation = refresh_generation + 1, last_refreshed_at = now(), expires_at = $3
+         WHERE id = $1 AND refresh_generation = $2 AND revoked_at IS NULL AND expires_at > now()
+         RETURNING id`,
+        [sessionId, generation, expiresAt],
+      )) as [Array<{ id: string }>, number];
+      if (rows.length === 0) return this.explainUnrotatable(db, sessionId, generation);
+      return this.rotated(db, sessionId);
+    });
+  }
+
+  /** Spends a refresh token stored before sessions counted generations, and moves its session to the next generation. */
+  async rotateLegacy(presentedHash: Buffer, expiresAt: Date): Promise<RotationResult> {
     return this.dataSource.transaction(async (db) => {
       const spent = (await db.query(
         `UPDATE refresh_tokens SET used_at = now()
@@ -69,18 +80,38 @@ export class SessionsRepository {
         [presentedHash],
       )) as [Array<{ session_id: string }>, number];
       const sessionId = spent[0][0]?.session_id;
-      if (!sessionId) return this.explainUnspendable(db, presentedHash);
-
-      const session = await db.findOneOrFail(Session, { where: { id: sessionId } });
-      const user = await db.findOne(User, { where: { id: session.userId } });
-      if (session.revokedAt || session.expiresAt <= new Date() || !user) return { outcome: 'session_ended', user };
-      await this.insertRefreshToken(db, sessionId, nextHash, expiresAt);
-      await db.update(Session, { id: sessionId }, { lastRefreshedAt: new Date(), expiresAt });
-      return { outcome: 'rotated', session: { ...session, expiresAt }, user };
+      if (!sessionId) return this.explainUnspendableLegacy(db, presentedHash);
+      const [advanced] = (await db.query(
+        `UPDATE sessions SET refresh_generation = refresh_generation + 1, last_refreshed_at = now(), expires_at = $2
+         WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()
+         RETURNING id`,
+        [sessionId, expiresAt],
+      )) as [Array<{ id: string }>, number];
+      if (advanced.length === 0) return { outcome: 'session_ended', user: await this.ownerOf(db, sessionId) };
+      return this.rotated(db, sessionId);
     });
   }
 
-  private async explainUnspendable(db: EntityManager, presentedHash: Buffer): Promise<RotationResult> {
+  private async rotated(db: EntityManager, sessionId: string): Promise<RotationResult> {
+    const session = await db.findOneOrFail(Session, { where: { id: sessionId } });
+    const user = await db.findOne(User, { where: { id: session.userId } });
+    return user ? { outcome: 'rotated', session, user } : { outcome: 'session_ended', user: null };
+  }
+
+  private async ownerOf(db: EntityManager, sessionId: string): Promise<User | null> {
+    const session = await db.findOne(Session, { where: { id: sessionId } });
+    return session ? db.findOne(User, { where: { id: session.userId } }) : null;
+  }
+
+  private async explainUnrotatable(db: EntityManager, sessionId: string, generation: number): Promise<RotationResult> {
+    const session = await db.findOne(Session, { where: { id: sessionId } });
+    if (!session) return { outcome: 'unknown' };
+    if (generation < session.refreshGeneration) return { outcome: 'reused', sessionId };
+    if (session.revokedAt) return { outcome: 'session_ended', user: await db.findOne(User, { where: { id: session.userId } }) };
+    return { outcome: 'unknown' };
+  }
+
+  private async explainUnspendableLegacy(db: EntityManager, presentedHash: Buffer): Promise<RotationResult> {
     const rows = (await db.query(`SELECT session_id, used_at FROM refresh_tokens WHERE token_hash = $1`, [presentedHash])) as Array<{
       session_id: string;
       used_at: Date | null;
@@ -105,6 +136,17 @@ export class SessionsRepository {
       await this.announceEnded(db, ended, tokensValidForMs);
       return ended;
     });
+  }
+
+  /** Live sessions of a user in one app beyond the newest `keep`: the ones a new login pushes out. */
+  async liveSessionsBeyond(userId: string, appKey: string | null, keep: number): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT id FROM sessions
+       WHERE user_id = $1 AND app_key IS NOT DISTINCT FROM $2 AND revoked_at IS NULL AND expires_at > now()
+       ORDER BY created_at DESC, id DESC OFFSET $3`,
+      [userId, appKey, keep],
+    )) as Array<{ id: string }>;
+    return rows.map((row) => row.id);
   }
 
   async activeSessionIds(userId: string, appKey?: string): Promise<string[]> {
@@ -165,9 +207,5 @@ export class SessionsRepository {
       const event: SessionRevokedEvent = { sessionId, until };
       await db.query('SELECT pg_notify($1, $2)', [REVOCATION_CHANNEL, JSON.stringify(event)]);
     }
-  }
-
-  private async insertRefreshToken(db: EntityManager, sessionId: string, hash: Buffer, expiresAt: Date): Promise<void> {
-    await db.query(`INSERT INTO refresh_tokens (session_id, token_hash, expires_at) VALUES ($1, $2, $3)`, [sessionId, hash, expiresAt]);
   }
 }

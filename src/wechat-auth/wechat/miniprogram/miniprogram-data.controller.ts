@@ -37,6 +37,8 @@ export class MiniProgramDataController {
   /** Binds the number behind a getPhoneNumber button's code to the caller. */
   @Post('phone')
   @HttpCode(200)
+  // Each bogus code spends the app's WeChat quota, like a bogus sign-in code.
+  @ThrottleSignIn()
   @ApiOkResponse({ type: PhoneNumberView })
   phone(@CurrentUser() user: AuthUser, @Body() body: PhoneNumberDto): Promise<PhoneNumberView> {
     return this.data.bindPhone(user.id, body);

@@ -1,0 +1,140 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/app/database/data-source-options';
+import { runMigrations } from '../../src/app/database/run-migrations';
+import { WechatAuthConfig } from '../../src/wechat-auth/options/wechat-auth-config';
+import { RetentionPurge } from '../../src/wechat-auth/retention/retention-purge.service';
+import { RetentionRepository } from '../../src/wechat-auth/retention/retention.repository';
+import { adminListFigures } from './admin-listing.bench';
+import { onServer, withDatabase } from './scratch-database';
+import { BenchChild, startChild } from './bench-child';
+import { loggedIn, loginCodes, openLoopLatency, post } from './login.bench';
+import { signsInPlainly, seededPersona, seedUsers } from './scale-seed';
+import { measureWrites, perOperation } from './write-meter';
+
+// Settable, so a small machine can run a smaller version; the report says what ran.
+const SIZES = (process.env.BENCH_SCALE_SIZES ?? '100000,1000000').split(',').map(Number);
+const EVENTS_PER_USER = Number(process.env.BENCH_SCALE_EVENTS_PER_USER ?? 20);
+const RATE = 100;
+const SECONDS = 5;
+const WRITE_SAMPLES = 50;
+const DATABASE = 'wechat_auth_scale';
+
+type Figures = Record<string, string | number>;
+
+const fixed = (ms: number) => Math.round(ms * 10) / 10;
+
+async function tableRows(db: DataSource): Promise<string> {
+  const [counts] = (await db.query(
+    `SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM wechat_identities) AS identities,
+            (SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM login_events) AS events`,
+  )) as Array<Record<string, string>>;
+  return Object.entries(counts)
+    .map(([name, count]) => `${Number(count).toLocaleString('en')} ${name}`)
+    .join(', ');
+}
+
+/** `count` distinct seeded users who keep their unionid on login, picked at random among the first `users`. */
+function returningPersonas(users: number, count: number): string[] {
+  const picked = new Set<number>();
+  while (picked.size < count) {
+    const n = randomInt(1, users + 1);
+    if (signsInPlainly(n)) picked.add(n);
+  }
+  return [...picked].map(seededPersona);
+}
+
+async function measure(db: DataSource, url: string, app: BenchChild, sandboxUrl: string, users: number): Promise<Figures> {
+  const login = (code: string) => () => loggedIn(post(`${app.url}/auth/wechat/miniprogram/login`, { code }));
+  const count = RATE * SECONDS;
+  const newUsers = await openLoopLatency((await loginCodes(sandboxUrl, Array.from({ length: count }, () => `scale-new-${randomUUID()}`))).map(login), RATE);
+  const pairs: Array<Record<string, unknown>> = [];
+  const returning = await openLoopLatency(
+    (await loginCodes(sandboxUrl, returningPersonas(users, count))).map((code) => async () => pairs.push(await login(code)())),
+    RATE,
+  );
+  const refresh = await openLoopLatency(
+    pairs.map((pair) => () => loggedIn(post(`${app.url}/auth/refresh`, { refreshToken: pair.refreshToken }))),
+    RATE,
+  );
+  const admin = await adminListFigures(db, users);
+  const retention = { maxSessionsPerUserPerApp: 10, endedSessionsGraceDays: 7, loginEventsDays: 180, purgeIntervalSeconds: 0, purgeBatchSize: 1000 };
+  const purge = await new RetentionPurge({ retention } as WechatAuthConfig, new RetentionRepository(db)).runOnce();
+
+  const sample = returningPersonas(users, WRITE_SAMPLES);
+  const samplePairs: Array<Record<string, unknown>> = [];
+  const sampleCodes = await loginCodes(sandboxUrl, sample);
+  const loginWrites = await measureWrites(url, async () => {
+    for (const code of sampleCodes) samplePairs.push(await login(code)());
+  });
+  const refreshWrites = await measureWrites(url, async () => {
+    for (const pair of samplePairs) await loggedIn(post(`${app.url}/auth/refresh`, { refreshToken: pair.refreshToken }));
+  });
+  return {
+    'login, new user p50 (ms)': fixed(newUsers.p50Ms),
+    'login, new user p99 (ms)': fixed(newUsers.p99Ms),
+    'login, returning p50 (ms)': fixed(returning.p50Ms),
+    'login, returning p99 (ms)': fixed(returning.p99Ms),
+    'refresh p50 (ms)': fixed(refresh.p50Ms),
+    'refresh p99 (ms)': fixed(refresh.p99Ms),
+    ...Object.fromEntries(Object.entries(admin).map(([name, ms]) => [`admin ${name.replace(/^adminList|Ms$/g, '')} (ms)`, ms])),
+    'purge duration (ms)': purge?.ms ?? 'skipped',
+    'purge sessions removed': purge?.sessions ?? 'skipped',
+    'purge login events removed': purge?.loginEvents ?? 'skipped',
+    'writes per returning login': perOperation(loginWrites, WRITE_SAMPLES),
+    'writes per refresh': perOperation(refreshWrites, WRITE_SAMPLES),
+  };
+}
+
+function printSideBySide(results: Array<{ users: number; figures: Figures }>): void {
+  const names = Object.keys(results[0].figures);
+  const width = Math.max(...names.map((name) => name.length)) + 2;
+  const column = 48;
+  console.log(`\n${''.padEnd(width)}${results.map(({ users }) => `${users.toLocaleString('en')} users`.padEnd(column)).join('')}`);
+  for (const name of names) console.log(`${name.padEnd(width)}${results.map(({ figures }) => String(figures[name]).padEnd(column)).join('')}`);
+}
+
+async function main(): Promise<void> {
+  const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  console.log(`wechat-auth scale benchmark: sizes ${SIZES.join(', ')} users, ${EVENTS_PER_USER} login events and 3 sessions per user, database ${DATABASE}`);
+  console.log(`login and refresh latency at a steady ${RATE}/s for ${SECONDS} s (targets at 1,000,000 users: login p99 < 50 ms, admin figures < 50 ms, each within 1.5x of 100,000)\n`);
+  await onServer(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`));
+  await onServer(serverUrl, (client) => client.query(`CREATE DATABASE ${DATABASE}`));
+  const url = withDatabase(serverUrl, DATABASE);
+  const children: BenchChild[] = [];
+  let db: DataSource | undefined;
+  try {
+    await runMigrations(url);
+    const options = dataSourceOptions(url);
+    // Seeding millions of rows takes minutes per statement; the app's ten-second guard is for requests.
+    db = await new DataSource({ ...options, extra: { ...options.extra, query_timeout: 0 } }).initialize();
+    const sandbox = await startChild('sandbox-server.js', {});
+    children.push(sandbox);
+    const app = await startChild('bench-server.js', { DATABASE_URL: url, WECHAT_API_BASE_URL: sandbox.url, PURGE_INTERVAL_SECONDS: '0' });
+    children.push(app);
+    // A fresh process compiles and fills its pools on the first logins: not what the figures are about.
+    const warmUp = await loginCodes(sandbox.url, Array.from({ length: RATE * 2 }, () => `scale-warm-${randomUUID()}`));
+    await openLoopLatency(warmUp.map((code) => () => loggedIn(post(`${app.url}/auth/wechat/miniprogram/login`, { code }))), RATE);
+    const results: Array<{ users: number; figures: Figures }> = [];
+    let seeded = 0;
+    for (const users of SIZES) {
+      const started = Date.now();
+      await seedUsers(db, seeded + 1, users, EVENTS_PER_USER);
+      seeded = users;
+      console.log(`seeded to ${await tableRows(db)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      const figures = await measure(db, url, app, sandbox.url, users);
+      results.push({ users, figures });
+      console.log(`measured at ${users.toLocaleString('en')} users: ${JSON.stringify(figures)}`);
+    }
+    printSideBySide(results);
+  } finally {
+    for (const child of children) child.stop();
+    await db?.destroy();
+    await onServer(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`));
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(error.stack ?? error.message);
+  process.exit(1);
+});
