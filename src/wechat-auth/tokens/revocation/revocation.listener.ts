@@ -55,9 +55,10 @@ export class RevocationListener implements OnApplicationBootstrap, OnModuleDestr
       await client.connect();
       await client.query(`LISTEN ${REVOCATION_CHANNEL}`);
       const windowMs = revocationWindowMs(this.config.auth.accessTtlSeconds);
-      // Merged, not replaced: each user's later status change wins, whichever way it arrived.
-      for (const event of await this.sessions.recentlyRevoked(windowMs)) this.list.add(event);
-      for (const event of await this.userStatuses.recentChanges(windowMs)) this.list.add(event);
+      const [sessions, userStatuses] = await Promise.all([this.sessions.recentlyRevoked(windowMs), this.userStatuses.recentChanges(windowMs)]);
+      // Merged, not replaced: each user's later status change wins, whichever way it arrived. Both are added at
+      // once, so no request sees a disabled user's sessions ended without the user disabled (401, not 403).
+      for (const event of [...sessions, ...userStatuses]) this.list.add(event);
       if (this.attempts > 0) this.logger.log('Revocation feed reconnected and reloaded');
       this.attempts = 0;
     } catch (error) {
