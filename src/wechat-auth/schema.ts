@@ -14,6 +14,7 @@ import { BindTicket } from './login/tickets/bind-ticket.entity';
 import { LoginEventHour } from './login/statistics/login-event-hour.entity';
 import { RefreshGenerations1764340000000 } from './migrations/1764340000000-refresh-generations';
 import { SessionExpiryIndex1764350000000 } from './migrations/1764350000000-session-expiry-index';
+import { TicketChallenges1764360000000 } from './migrations/1764360000000-ticket-challenges';
 import { RefreshToken } from './sessions/refresh-token.entity';
 import { Session } from './sessions/session.entity';
 import { User } from './users/entities/user.entity';
@@ -38,4 +39,5 @@ export const WECHAT_AUTH_MIGRATIONS = [
   CodeCopiesPerClient1764330000000,
   RefreshGenerations1764340000000,
   SessionExpiryIndex1764350000000,
+  TicketChallenges1764360000000,
 ];

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { CodeExchangeService, codeHash } from '../../src/wechat-auth/wechat/code-exchange/code-exchange.service';
-import { OFFICIAL_ACCOUNT, oauthJourney, onApp, redeemTicket } from '../support/oauth';
+import { OFFICIAL_ACCOUNT, oauthJourney, onApp, pkce, redeemTicket } from '../support/oauth';
 import { AppProcess, spawnApp } from '../support/processes';
 import { MINIPROGRAM, persona, startTestApp, TestApp, unknownCode, upstreamCalls, wxLogin } from '../support/test-app';
 
@@ -63,7 +63,11 @@ describe('idempotent code exchange', () => {
 
   it('makes one call to WeChat for an OAuth callback that arrives 10 times at two instances at once', async () => {
     const user = persona('callback-copies');
-    const authorize = await t.http.get(`/auth/wechat/oauth/${OFFICIAL_ACCOUNT.key}/authorize`).query({ returnTo: '/copies', scope: 'snsapi_userinfo' }).expect(302);
+    const browser = pkce();
+    const authorize = await t.http
+      .get(`/auth/wechat/oauth/${OFFICIAL_ACCOUNT.key}/authorize`)
+      .query({ returnTo: '/copies', scope: 'snsapi_userinfo', challenge: browser.challenge })
+      .expect(302);
     const page = new URL(String(authorize.headers.location).split('#')[0]);
     page.searchParams.set('user', user);
     const callback = new URL(String((await t.http.get(onApp(t, page.toString())).expect(302)).headers.location));
@@ -75,7 +79,7 @@ describe('idempotent code exchange', () => {
     expect(tickets.every(Boolean)).toBe(true);
     expect(new Set(tickets).size).toBe(10);
     expect((await upstreamCalls(t, OAUTH_ACCESS_TOKEN)) - before).toBe(1);
-    const pairs = await Promise.all(tickets.map((ticket) => redeemTicket(t, ticket!)));
+    const pairs = await Promise.all(tickets.map((ticket) => redeemTicket(t, ticket!, browser.verifier)));
     expect(new Set(pairs.map((pair) => pair.user.id)).size).toBe(1);
   });
 

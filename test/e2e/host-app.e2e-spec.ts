@@ -9,6 +9,7 @@ import request from 'supertest';
 import { DEMO_APPS } from '../../src/sandbox/demo-apps';
 import { freePort } from '../support/global-setup';
 import { hostAppModule } from '../support/host-app/host-app.module';
+import { pkce } from '../support/oauth';
 import { persona, startTestApp, TestApp } from '../support/test-app';
 
 const MINIPROGRAM = DEMO_APPS.find((app) => app.type === 'miniprogram')!;
@@ -79,7 +80,8 @@ describe.each(['express', 'fastify'] as const)('a host app of its own imports th
   });
 
   it('keeps the host prefix in the OAuth callback URL and completes the login', async () => {
-    const authorize = await http.get(`/api/auth/wechat/oauth/${OFFICIAL_ACCOUNT.key}/authorize`).query({ returnTo: '/done' }).expect(302);
+    const browser = pkce();
+    const authorize = await http.get(`/api/auth/wechat/oauth/${OFFICIAL_ACCOUNT.key}/authorize`).query({ returnTo: '/done', challenge: browser.challenge }).expect(302);
     const page = new URL((authorize.headers.location as string).split('#')[0]);
     const redirectUri = new URL(page.searchParams.get('redirect_uri')!);
     expect(redirectUri.pathname).toBe(`/api/auth/wechat/oauth/${OFFICIAL_ACCOUNT.key}/callback`);
@@ -90,7 +92,7 @@ describe.each(['express', 'fastify'] as const)('a host app of its own imports th
     const callback = await http.get(callbackUrl.pathname + callbackUrl.search).expect(302);
     const ticket = new URLSearchParams((callback.headers.location as string).split('#')[1]).get('ticket');
     expect(ticket).toBeTruthy();
-    const pair = await http.post('/api/auth/ticket').send({ ticket }).expect(200);
+    const pair = await http.post('/api/auth/ticket').send({ ticket, verifier: browser.verifier }).expect(200);
     await http.get('/api/orders').set('Authorization', `Bearer ${pair.body.accessToken}`).expect(200);
   });
 

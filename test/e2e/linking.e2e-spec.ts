@@ -1,10 +1,12 @@
 import { DataSource } from 'typeorm';
 import { stableId } from '../../src/sandbox/sandbox-world';
-import { OFFICIAL_ACCOUNT, oauthJourney, oauthLogin, onApp, redeemTicket, setPersona, WEBSITE } from '../support/oauth';
+import { OFFICIAL_ACCOUNT, oauthJourney, oauthLogin, onApp, pkce, redeemTicket, setPersona, WEBSITE } from '../support/oauth';
 import { MINIPROGRAM, persona, startTestApp, TestApp, TokenPairBody, wxLogin } from '../support/test-app';
 
 type AppName = 'miniprogram' | 'official account' | 'website';
 const APPS: AppName[] = ['miniprogram', 'official account', 'website'];
+// The browser the tests that drive callbacks themselves sign in from (PKCE).
+const BROWSER = pkce();
 
 function permutations<T>(items: T[]): T[][] {
   if (items.length <= 1) return [items];
@@ -139,7 +141,7 @@ describe('one user across all apps', () => {
     expect(minis.map((response) => response.status)).toEqual(Array(6).fill(200));
     const tickets = oauths.map((response) => new URLSearchParams(String(response.headers.location).split('#')[1]).get('ticket'));
     expect(tickets.every(Boolean)).toBe(true);
-    const redeemed = await Promise.all(tickets.map((ticket) => redeemTicket(t, ticket!)));
+    const redeemed = await Promise.all(tickets.map((ticket) => redeemTicket(t, ticket!, BROWSER.verifier)));
     const ids = new Set([...minis.map((response) => response.body.user.id as string), ...redeemed.map((pair) => pair.user.id)]);
     expect(ids.size).toBe(1);
     expect(await usersOf(user)).toEqual([...ids]);
@@ -161,14 +163,14 @@ describe('one user across all apps', () => {
     const users = await usersOf(user);
     expect(users).toHaveLength(1);
     const redeemed = await Promise.all(
-      answers.map((response) => redeemTicket(t, new URLSearchParams(String(response.headers.location).split('#')[1]).get('ticket')!)),
+      answers.map((response) => redeemTicket(t, new URLSearchParams(String(response.headers.location).split('#')[1]).get('ticket')!, BROWSER.verifier)),
     );
     expect(new Set(redeemed.map((pair) => pair.user.id))).toEqual(new Set(users));
   });
 
   /** WeChat's redirect to our callback for persona `user`, not yet followed. */
   async function pendingCallback(user: string, options: { app?: string; scope?: string }): Promise<string> {
-    const query: Record<string, string> = { returnTo: '/linked' };
+    const query: Record<string, string> = { returnTo: '/linked', challenge: BROWSER.challenge };
     if (options.scope) query.scope = options.scope;
     const authorize = await t.http.get(`/auth/wechat/oauth/${options.app ?? OFFICIAL_ACCOUNT.key}/authorize`).query(query).expect(302);
     const page = new URL(String(authorize.headers.location).split('#')[0]);

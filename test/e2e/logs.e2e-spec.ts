@@ -1,4 +1,5 @@
 import { postJson } from '../support/http';
+import { pkce } from '../support/oauth';
 import { DEMO_APPS } from '../../src/sandbox/demo-apps';
 import { spawnApp } from '../support/processes';
 import { HTTP_PLATFORM, TEST_JWT_SECRET, unknownCode } from '../support/test-app';
@@ -8,7 +9,7 @@ const MINIPROGRAM = DEMO_APPS.find((app) => app.type === 'miniprogram')!;
 /** An Official Account login up to the callback's redirect, whose Location carries the one-time ticket in its fragment. */
 async function oauthTicket(base: string): Promise<string> {
   const follow = async (url: string) => (await fetch(new URL(url, base), { redirect: 'manual' })).headers.get('location')!;
-  const page = new URL((await follow('/auth/wechat/oauth/demo-official-account/authorize?returnTo=/done')).split('#')[0]);
+  const page = new URL((await follow(`/auth/wechat/oauth/demo-official-account/authorize?returnTo=/done&challenge=${pkce().challenge}`)).split('#')[0]);
   page.searchParams.set('user', 'logged-oauth');
   const location = await follow(await follow(page.pathname + page.search));
   const ticket = new URLSearchParams(location.split('#')[1]).get('ticket');

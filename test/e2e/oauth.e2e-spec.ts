@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { stableId } from '../../src/sandbox/sandbox-world';
 import { OAuthStateSigner } from '../../src/wechat-auth/wechat/oauth/oauth-state';
-import { OFFICIAL_ACCOUNT, oauthJourney, oauthLogin, onApp, redeemTicket, setPersona, WEBSITE } from '../support/oauth';
+import { OFFICIAL_ACCOUNT, oauthJourney, oauthLogin, onApp, pkce, redeemTicket, setPersona, ticketBody, WEBSITE } from '../support/oauth';
 import { persona, startTestApp, TestApp } from '../support/test-app';
 
 const FRONTEND = 'https://shop.example.com';
@@ -30,7 +30,7 @@ describe('Official Account (H5) and website (QR) login', () => {
 
   describe('the H5 flow', () => {
     it('redirects to WeChat with a compact signed state and a callback built from configuration', async () => {
-      const response = await t.http.get(AUTHORIZE).query({ returnTo: '/account' }).set('Host', 'evil.example').set('X-Forwarded-Host', 'evil.example').expect(302);
+      const response = await t.http.get(AUTHORIZE).query({ challenge: pkce().challenge, returnTo: '/account' }).set('Host', 'evil.example').set('X-Forwarded-Host', 'evil.example').expect(302);
       const location = response.headers.location as string;
       expect(location.endsWith('#wechat_redirect')).toBe(true);
       const url = new URL(location.split('#')[0]);
@@ -100,7 +100,8 @@ describe('Official Account (H5) and website (QR) login', () => {
       const copy = await t.http.get(onApp(t, journey.callbackUrl)).expect(302);
       const secondTicket = new URLSearchParams((copy.headers.location as string).split('#')[1]).get('ticket')!;
       expect(secondTicket).not.toBe(journey.ticket);
-      const [first, second] = await Promise.all([redeemTicket(t, journey.ticket!), redeemTicket(t, secondTicket)]);
+      // The same browser: both tickets go with its one verifier.
+      const [first, second] = await Promise.all([redeemTicket(t, journey.ticket!), redeemTicket(t, secondTicket, journey.verifier)]);
       expect(second.user.id).toBe(first.user.id);
       expect(second.refreshToken).not.toBe(first.refreshToken);
     });
@@ -119,15 +120,15 @@ describe('Official Account (H5) and website (QR) login', () => {
     });
 
     it('refuses an Official Account scope for a website app and unknown apps', async () => {
-      expect((await t.http.get(`/auth/wechat/oauth/${WEBSITE.key}/authorize`).query({ scope: 'snsapi_base' }).expect(400)).body.error).toBe('invalid_request');
-      expect((await t.http.get('/auth/wechat/oauth/demo-miniprogram/authorize').expect(404)).body.error).toBe('unknown_app');
-      expect((await t.http.get('/auth/wechat/oauth/nope/authorize').expect(404)).body.error).toBe('unknown_app');
+      expect((await t.http.get(`/auth/wechat/oauth/${WEBSITE.key}/authorize`).query({ scope: 'snsapi_base', challenge: pkce().challenge }).expect(400)).body.error).toBe('invalid_request');
+      expect((await t.http.get('/auth/wechat/oauth/demo-miniprogram/authorize').query({ challenge: pkce().challenge }).expect(404)).body.error).toBe('unknown_app');
+      expect((await t.http.get('/auth/wechat/oauth/nope/authorize').query({ challenge: pkce().challenge }).expect(404)).body.error).toBe('unknown_app');
     });
   });
 
   describe('state', () => {
     async function pendingCallback(user = persona('state')) {
-      const authorize = await t.http.get(AUTHORIZE).query({ returnTo: '/s' }).expect(302);
+      const authorize = await t.http.get(AUTHORIZE).query({ challenge: pkce().challenge, returnTo: '/s' }).expect(302);
       const page = new URL((authorize.headers.location as string).split('#')[0]);
       page.searchParams.set('user', user);
       const consent = await t.http.get(onApp(t, page.toString())).expect(302);
@@ -164,13 +165,13 @@ describe('Official Account (H5) and website (QR) login', () => {
 
     it('refuses an expired state', async () => {
       const { callback } = await pendingCallback();
-      const old = t.app.get(OAuthStateSigner).sign(OFFICIAL_ACCOUNT, '/s', Date.now() - 11 * 60 * 1000);
+      const old = t.app.get(OAuthStateSigner).sign(OFFICIAL_ACCOUNT, '/s', { challenge: Buffer.alloc(32, 1) }, Date.now() - 11 * 60 * 1000);
       callback.searchParams.set('state', old);
       await expectStateInvalid(callback);
     });
 
     it('refuses the state of another app', async () => {
-      const website = await t.http.get(`/auth/wechat/oauth/${WEBSITE.key}/authorize`).query({ returnTo: '/s' }).expect(302);
+      const website = await t.http.get(`/auth/wechat/oauth/${WEBSITE.key}/authorize`).query({ returnTo: '/s', challenge: pkce().challenge }).expect(302);
       const websiteState = new URL((website.headers.location as string).split('#')[0]).searchParams.get('state')!;
       const { callback } = await pendingCallback();
       callback.searchParams.set('state', websiteState);
@@ -228,12 +229,12 @@ describe('Official Account (H5) and website (QR) login', () => {
       '',
       '/' + 'a'.repeat(1100),
     ])('refuses %j with redirect_not_allowed', async (returnTo) => {
-      const response = await t.http.get(AUTHORIZE).query({ returnTo }).expect(400);
+      const response = await t.http.get(AUTHORIZE).query({ challenge: pkce().challenge, returnTo }).expect(400);
       expect(response.body.error).toBe('redirect_not_allowed');
     });
 
     it.each(['/', '/account?x=1', `${FRONTEND}`, `${FRONTEND}/a/b?c=d`, 'http://localhost:5173/cb'])('allows %j', async (returnTo) => {
-      await t.http.get(AUTHORIZE).query({ returnTo }).expect(302);
+      await t.http.get(AUTHORIZE).query({ challenge: pkce().challenge, returnTo }).expect(302);
     });
   });
 
@@ -241,13 +242,13 @@ describe('Official Account (H5) and website (QR) login', () => {
     it('works once', async () => {
       const journey = await oauthJourney(t, persona('once'));
       await redeemTicket(t, journey.ticket!);
-      const reuse = await t.http.post('/auth/ticket').send({ ticket: journey.ticket }).expect(401);
+      const reuse = await t.http.post('/auth/ticket').send(ticketBody(journey.ticket!)).expect(401);
       expect(reuse.body.error).toBe('ticket_invalid');
     });
 
     it('works once even when presented twice at once', async () => {
       const journey = await oauthJourney(t, persona('race'));
-      const answers = await Promise.all(Array.from({ length: 5 }, () => t.http.post('/auth/ticket').send({ ticket: journey.ticket })));
+      const answers = await Promise.all(Array.from({ length: 5 }, () => t.http.post('/auth/ticket').send(ticketBody(journey.ticket!))));
       expect(answers.map((answer) => answer.status).sort()).toEqual([200, 401, 401, 401, 401]);
     });
 
@@ -256,7 +257,7 @@ describe('Official Account (H5) and website (QR) login', () => {
       const [row] = (await db.query(`SELECT expires_at - created_at AS ttl FROM login_tickets ORDER BY created_at DESC LIMIT 1`)) as Array<{ ttl: { seconds?: number; minutes?: number } }>;
       expect(row.ttl).toEqual({ minutes: 1 });
       await db.query(`UPDATE login_tickets SET expires_at = now() - interval '1 second' WHERE created_at > now() - interval '1 minute'`);
-      expect((await t.http.post('/auth/ticket').send({ ticket: journey.ticket }).expect(401)).body.error).toBe('ticket_invalid');
+      expect((await t.http.post('/auth/ticket').send(ticketBody(journey.ticket!)).expect(401)).body.error).toBe('ticket_invalid');
     });
 
     it('is stored only hashed and refuses unknown or malformed tickets', async () => {

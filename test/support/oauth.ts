@@ -1,10 +1,21 @@
 import request from 'supertest';
+import { pkce } from './pkce';
 import { DEMO_APPS } from '../../src/sandbox/demo-apps';
 import { PersonaDto } from '../../src/sandbox/sandbox-oauth.dto';
 import { TestApp, TokenPairBody } from './test-app';
 
 export const OFFICIAL_ACCOUNT = DEMO_APPS.find((app) => app.type === 'official_account')!;
 export const WEBSITE = DEMO_APPS.find((app) => app.type === 'website')!;
+
+export { pkce };
+
+// The verifier of the browser each ticket came back to, as that browser's sessionStorage would hold it.
+const verifiers = new Map<string, string>();
+
+/** Remembers which verifier goes with a ticket a test got from a callback it drove itself. */
+export function rememberVerifier(ticket: string | null | undefined, verifier: string): void {
+  if (ticket) verifiers.set(ticket, verifier);
+}
 
 export interface OAuthJourney {
   /** Where our authorize endpoint sent the browser (WeChat's page, with #wechat_redirect). */
@@ -15,6 +26,8 @@ export interface OAuthJourney {
   callback: request.Response;
   /** Parsed from the callback's Location fragment. */
   ticket?: string;
+  /** The verifier the browser started with: the ticket is good only with it. */
+  verifier: string;
   error?: string;
 }
 
@@ -42,7 +55,8 @@ export function onApp(t: TestApp, url: string): string {
  * persona `user`, or refusal), WeChat's redirect to our callback.
  */
 export async function oauthJourney(t: TestApp, user: string, options: OAuthLoginOptions = {}): Promise<OAuthJourney> {
-  const query: Record<string, string> = { returnTo: options.returnTo ?? '/after-login' };
+  const { verifier, challenge } = pkce();
+  const query: Record<string, string> = { returnTo: options.returnTo ?? '/after-login', challenge };
   if (options.scope) query.scope = options.scope;
   const authorize = await t.http.get(`/auth/wechat/oauth/${options.app ?? OFFICIAL_ACCOUNT.key}/authorize`).query(query).expect(302);
   const authorizeLocation = authorize.headers.location as string;
@@ -54,11 +68,21 @@ export async function oauthJourney(t: TestApp, user: string, options: OAuthLogin
   const callbackUrl = consent.headers.location as string;
   const callback = await t.http.get(onApp(t, callbackUrl));
   const location = (callback.headers.location as string | undefined) ?? '';
-  return { authorizeLocation, callbackUrl, callback, ticket: fragmentParam(location, 'ticket'), error: fragmentParam(location, 'error') };
+  const ticket = fragmentParam(location, 'ticket');
+  rememberVerifier(ticket, verifier);
+  return { authorizeLocation, callbackUrl, callback, ticket, verifier, error: fragmentParam(location, 'error') };
 }
 
-export async function redeemTicket(t: TestApp, ticket: string): Promise<TokenPairBody> {
-  return (await t.http.post('/auth/ticket').send({ ticket }).expect(200)).body as TokenPairBody;
+/** POST /auth/ticket as the browser that holds the ticket does: with its verifier, when its login had one. */
+export function ticketBody(ticket: string): { ticket: string; verifier?: string } {
+  const verifier = verifiers.get(ticket);
+  return verifier ? { ticket, verifier } : { ticket };
+}
+
+/** Trades a ticket as its browser does; `verifier` for a ticket of a callback the test followed itself. */
+export async function redeemTicket(t: TestApp, ticket: string, verifier?: string): Promise<TokenPairBody> {
+  const body = verifier ? { ticket, verifier } : ticketBody(ticket);
+  return (await t.http.post('/auth/ticket').send(body).expect(200)).body as TokenPairBody;
 }
 
 /** The whole H5 / QR login of persona `user`, to the token pair. */

@@ -20,7 +20,7 @@ describe('OAuth state', () => {
   const signer = new OAuthStateSigner(loadAppConfig({ NODE_ENV: 'test', JWT_SECRET: REAL_SECRET }));
 
   it('is at most 128 characters of [a-zA-Z0-9], unique, and verifies for its app and return path', () => {
-    const states = Array.from({ length: 200 }, () => signer.sign(OFFICIAL_ACCOUNT, '/r'));
+    const states = Array.from({ length: 200 }, () => signer.sign(OFFICIAL_ACCOUNT, '/r', { challenge: Buffer.alloc(32, 1) }));
     for (const state of states) {
       expect(state).toMatch(/^[a-zA-Z0-9]{1,128}$/);
       expect(signer.verify(state, OFFICIAL_ACCOUNT, '/r').nonce).toHaveLength(12);
@@ -30,7 +30,7 @@ describe('OAuth state', () => {
 
   it('refuses another app, another return path, expiry, and a key it was not signed with', () => {
     const now = Date.now();
-    const state = signer.sign(OFFICIAL_ACCOUNT, '/r', now);
+    const state = signer.sign(OFFICIAL_ACCOUNT, '/r', { challenge: Buffer.alloc(32, 1) }, now);
     expect(errorOf(() => signer.verify(state, WEBSITE, '/r', now))).toBe('state_invalid');
     expect(errorOf(() => signer.verify(state, OFFICIAL_ACCOUNT, '/other', now))).toBe('state_invalid');
     expect(errorOf(() => signer.verify(state, OFFICIAL_ACCOUNT, '/r', now + STATE_TTL_SECONDS * 1000 + 1000))).toBe('state_invalid');

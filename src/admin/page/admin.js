@@ -4,6 +4,7 @@
 
 (function () {
   var TOKENS = 'wechat-auth-admin-tokens';
+  var VERIFIER = 'wechat-auth-admin-pkce-verifier';
   var SIGN_IN_ERRORS = ['authorization_denied', 'wechat_code_invalid', 'wechat_code_used', 'wechat_unavailable', 'wechat_rate_limited',
     'wechat_user_blocked', 'snapshot_user', 'user_disabled', 'rate_limited', 'invalid_request', 'service_unavailable'];
   var state = { page: 1, pageSize: 20, total: 0, selected: null, config: null };
@@ -99,7 +100,11 @@
       // Only browser flows can sign in here: the others' codes come from a phone's WeChat.
       if (app.type !== 'official_account' && app.type !== 'website') return;
       var link = el('a', app.type === 'website' ? 'Sign in with WeChat (QR code, ' + app.key + ')' : 'Sign in with WeChat (' + app.key + ')', 'button');
-      link.href = '/auth/wechat/oauth/' + encodeURIComponent(app.key) + '/authorize?returnTo=' + encodeURIComponent('/admin');
+      link.href = '#';
+      link.addEventListener('click', function (event) {
+        event.preventDefault();
+        startOAuthSignIn(app.key);
+      });
       oauth.appendChild(link);
     });
     if (config.sandboxLogin) {
@@ -121,6 +126,19 @@
     });
   }
 
+  function base64url(bytes) {
+    return btoa(String.fromCharCode.apply(null, new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  }
+
+  // PKCE: only this browser holds the verifier, so only a sign-in it started can come back to it.
+  function startOAuthSignIn(appKey) {
+    var verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
+    sessionStorage.setItem(VERIFIER, verifier);
+    crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)).then(function (digest) {
+      location.href = '/auth/wechat/oauth/' + encodeURIComponent(appKey) + '/authorize?returnTo=' + encodeURIComponent('/admin') + '&challenge=' + base64url(digest);
+    });
+  }
+
   // The OAuth flows come back to /admin#ticket=... (or #error=...).
   function takeTicketFromUrl() {
     var fragment = new URLSearchParams(location.hash.slice(1));
@@ -131,7 +149,11 @@
       var code = fragment.get('error');
       return Promise.reject(new ApiError(401, { message: 'WeChat sign-in failed' + (SIGN_IN_ERRORS.indexOf(code) >= 0 ? ' (' + code + ').' : '.') }));
     }
-    return send('POST', '/auth/ticket', { ticket: fragment.get('ticket') }).then(saveTokens);
+    var verifier = sessionStorage.getItem(VERIFIER);
+    sessionStorage.removeItem(VERIFIER);
+    // A ticket in a link this page did not start is someone else's sign-in: never taken.
+    if (!verifier) return Promise.reject(new ApiError(401, { message: 'Ignored a sign-in this page did not start.' }));
+    return send('POST', '/auth/ticket', { ticket: fragment.get('ticket'), verifier: verifier }).then(saveTokens);
   }
 
   function listQuery() {

@@ -5,15 +5,25 @@ import { DEMO_APPS } from '../demo-apps';
 
 const OFFICIAL_ACCOUNT_KEY = DEMO_APPS.find((app) => app.type === 'official_account')!.key;
 
-// A frontend's part of the H5 login: start it, take the ticket from the fragment, trade it, show who is logged in.
+// A frontend's part of the H5 login: start it with a PKCE challenge, take the ticket from the fragment,
+// trade it with the verifier only this browser holds, show who is logged in.
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>Demo H5 page</title></head>
 <body>
 <h1>Demo H5 page</h1>
 <p id="status">Not logged in.</p>
-<a id="login" href="/auth/wechat/oauth/${OFFICIAL_ACCOUNT_KEY}/authorize?scope=snsapi_userinfo&amp;returnTo=%2Fdemo%2Fh5">Log in with WeChat</a>
+<a id="login" href="#">Log in with WeChat</a>
 <script>
+const VERIFIER = 'demo-h5-pkce-verifier';
+const base64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
+document.getElementById('login').addEventListener('click', async (event) => {
+  event.preventDefault();
+  const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  sessionStorage.setItem(VERIFIER, verifier);
+  const challenge = base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+  location.href = '/auth/wechat/oauth/${OFFICIAL_ACCOUNT_KEY}/authorize?scope=snsapi_userinfo&returnTo=%2Fdemo%2Fh5&challenge=' + challenge;
+});
 (async () => {
   const status = document.getElementById('status');
   const show = (text) => { status.textContent = text; status.dataset.done = 'true'; };
@@ -22,8 +32,12 @@ const PAGE = `<!doctype html>
   history.replaceState(null, '', location.pathname + location.search);
   if (fragment.get('error')) return show('Login failed: ' + fragment.get('error'));
   const ticket = fragment.get('ticket');
+  const verifier = sessionStorage.getItem(VERIFIER);
+  sessionStorage.removeItem(VERIFIER);
   if (!ticket) return;
-  const answer = await fetch('/auth/ticket', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket }) });
+  // A ticket this browser did not ask for (someone else's login, sent as a link) is never traded.
+  if (!verifier) return show('Ignored a login this page did not start.');
+  const answer = await fetch('/auth/ticket', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket, verifier }) });
   const tokens = await answer.json();
   if (!answer.ok) return show('Login failed: ' + tokens.error);
   const me = await (await fetch('/auth/me', { headers: { authorization: 'Bearer ' + tokens.accessToken } })).json();

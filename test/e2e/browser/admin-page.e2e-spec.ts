@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium } from 'playwright-core';
 import { bearer, database, grantAdmin } from '../../support/admin';
+import { oauthJourney } from '../../support/oauth';
 import { loginAs, persona, startTestApp, TestApp } from '../../support/test-app';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -121,5 +122,14 @@ suite('the admin page in a browser', () => {
     await page.goto(`${t.url}/admin?again#error=authorization_denied`);
     await page.locator('#sign-in-error', { hasText: 'authorization_denied' }).waitFor();
     expect(await page.locator('#sign-in-error').innerText()).toBe('WeChat sign-in failed (authorization_denied).');
+  });
+
+  it('never takes a ticket it did not start (a link with someone else’s sign-in)', async () => {
+    const attacker = await oauthJourney(t, persona('admin-page-attacker'));
+    const page = await browser.newPage();
+    await page.goto(`${t.url}/admin#ticket=${attacker.ticket}`);
+    await page.locator('#sign-in-error', { hasText: 'did not start' }).waitFor();
+    expect(await page.evaluate("sessionStorage.getItem('wechat-auth-admin-tokens')")).toBeNull();
+    expect(await page.locator('#console').isHidden()).toBe(true);
   });
 });

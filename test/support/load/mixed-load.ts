@@ -9,6 +9,7 @@
  * Usage: mixed-load <sandboxUrl> <seconds> <virtualUsers> <instanceUrl>...
  */
 import { randomUUID } from 'node:crypto';
+import { pkce } from '../pkce';
 
 export interface LoadReport {
   requests: number;
@@ -61,14 +62,16 @@ interface Session {
 /** What a phone's browser does for an H5 or QR login: our authorize, WeChat's page, our callback, then the ticket. */
 async function oauthPair(persona: string, appKey: string): Promise<{ status: number; body: Record<string, unknown> }> {
   // snsapi_userinfo, so WeChat names the person (unionid) and every login of a persona must find one user.
-  const authorize = await call(`/auth/wechat/oauth/${appKey}/authorize?returnTo=/after-login&scope=${appKey === 'demo-website' ? 'snsapi_login' : 'snsapi_userinfo'}`);
+  const { verifier, challenge } = pkce();
+  const scope = appKey === 'demo-website' ? 'snsapi_login' : 'snsapi_userinfo';
+  const authorize = await call(`/auth/wechat/oauth/${appKey}/authorize?returnTo=/after-login&scope=${scope}&challenge=${challenge}`);
   const page = new URL(authorize.location.split('#')[0]);
   page.searchParams.set('user', persona);
   const consent = await call(page.toString());
   const callback = await call(consent.location);
   const ticket = new URLSearchParams(callback.location.split('#')[1] ?? '').get('ticket');
   if (!ticket) return { status: callback.status, body: { location: callback.location } };
-  return call('/auth/ticket', { body: { ticket } });
+  return call('/auth/ticket', { body: { ticket, verifier } });
 }
 
 async function miniProgramPair(persona: string): Promise<{ status: number; body: Record<string, unknown> }> {

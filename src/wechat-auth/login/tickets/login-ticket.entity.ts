@@ -23,6 +23,10 @@ export class LoginTicket {
   @Column({ name: 'is_new', type: 'boolean' })
   isNew: boolean;
 
+  /** A browser login's ticket: the SHA-256 of the verifier that must come with it (PKCE). */
+  @Column({ type: 'bytea', nullable: true })
+  challenge: Buffer | null;
+
   /** A hand-off ticket: when the person behind it last proved who they are; the new session inherits it. */
   @Column({ name: 'authenticated_at', type: 'timestamptz', nullable: true })
   authenticatedAt: Date | null;

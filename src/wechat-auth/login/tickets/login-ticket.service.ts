@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../core/errors/app-error';
 import { LoginEventsRepository } from '../login-events/login-events.repository';
 import { LoginService } from '../login.service';
@@ -23,6 +23,11 @@ const PURGE_EVERY_MS = 60_000;
 
 function hashTicket(ticket: string): Buffer {
   return createHash('sha256').update(ticket).digest();
+}
+
+function verifierMatches(challenge: Buffer | null | undefined, verifier: string | undefined): boolean {
+  if (!challenge) return true;
+  return verifier !== undefined && timingSafeEqual(createHash('sha256').update(verifier).digest(), challenge);
 }
 
 /**
@@ -88,9 +93,14 @@ export class LoginTicketService implements OnModuleDestroy {
     });
   }
 
-  async redeem(ticket: string, client: ClientInfo): Promise<TokenPair> {
+  /**
+   * Trades a ticket for a token pair, once. A browser login's ticket needs the
+   * verifier whose SHA-256 its login started with: a ticket carried into
+   * another browser (login CSRF) is refused there, and spent for nobody.
+   */
+  async redeem(ticket: string, client: ClientInfo, verifier?: string): Promise<TokenPair> {
     const spent = TICKET_PATTERN.test(ticket) ? await this.tickets.spend(hashTicket(ticket)) : null;
-    if (!spent) {
+    if (!spent || !verifierMatches(spent.challenge, verifier)) {
       await this.events
         .record({ kind: 'ticket', result: 'failure', errorCode: 'ticket_invalid', ip: client.ip, userAgent: client.userAgent })
         .catch((error: Error) => this.logger.warn(`Could not record a login event: ${error.message}`));

@@ -8,6 +8,8 @@ export interface NewLoginTicket {
   isNew: boolean;
   /** A hand-off ticket: when the person last signed in; the session it opens keeps that time. */
   authenticatedAt?: Date | null;
+  /** A browser login's ticket: SHA-256 of the verifier the browser must show (PKCE). */
+  challenge?: Buffer | null;
 }
 
 @Injectable()
@@ -16,9 +18,9 @@ export class LoginTicketsRepository {
 
   async create(ticketHash: Buffer, ticket: NewLoginTicket, ttlSeconds: number): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO login_tickets (ticket_hash, identity_id, app_key, is_new, authenticated_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))`,
-      [ticketHash, ticket.identityId, ticket.appKey, ticket.isNew, ticket.authenticatedAt ?? null, ttlSeconds],
+      `INSERT INTO login_tickets (ticket_hash, identity_id, app_key, is_new, authenticated_at, challenge, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))`,
+      [ticketHash, ticket.identityId, ticket.appKey, ticket.isNew, ticket.authenticatedAt ?? null, ticket.challenge ?? null, ttlSeconds],
     );
   }
 
@@ -41,11 +43,13 @@ export class LoginTicketsRepository {
   /** Spends a ticket: of two requests presenting it at once, only one gets it. */
   async spend(ticketHash: Buffer): Promise<NewLoginTicket | null> {
     const [rows] = (await this.dataSource.query(
-      `DELETE FROM login_tickets WHERE ticket_hash = $1 AND expires_at > now() RETURNING identity_id, app_key, is_new, authenticated_at`,
+      `DELETE FROM login_tickets WHERE ticket_hash = $1 AND expires_at > now() RETURNING identity_id, app_key, is_new, authenticated_at, challenge`,
       [ticketHash],
-    )) as [Array<{ identity_id: string; app_key: string; is_new: boolean; authenticated_at: Date | null }>, number];
+    )) as [Array<{ identity_id: string; app_key: string; is_new: boolean; authenticated_at: Date | null; challenge: Buffer | null }>, number];
     const row = rows[0];
-    return row ? { identityId: row.identity_id, appKey: row.app_key, isNew: row.is_new, authenticatedAt: row.authenticated_at } : null;
+    return row
+      ? { identityId: row.identity_id, appKey: row.app_key, isNew: row.is_new, authenticatedAt: row.authenticated_at, challenge: row.challenge }
+      : null;
   }
 
   async purgeExpired(): Promise<void> {

@@ -29,7 +29,7 @@ export class TicketController {
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: TokenPair })
   redeem(@Body() body: RedeemTicketDto, @Req() request: HttpRequest): Promise<TokenPair> {
-    return this.tickets.redeem(body.ticket, clientInfo(request));
+    return this.tickets.redeem(body.ticket, clientInfo(request), body.verifier);
   }
 
   /** The web-view hand-off: a Mini Program opens its H5 page already signed in. */

@@ -33,7 +33,7 @@ export class OAuthBindController {
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: BindUrlView })
   start(@Param('app') app: string, @Body() body: StartBindDto, @CurrentUser() caller: AuthUser, @Req() request: HttpRequest): BindUrlView {
-    return { url: this.oauth.authorizeUrl(app, body, request.url, caller.sessionId) };
+    return { url: this.oauth.authorizeUrl(app, body, request.url, { bindSessionId: caller.sessionId }) };
   }
 
   @Post('auth/bind/confirm')

@@ -10,8 +10,8 @@ import { WechatAppRegistry } from '../apps/wechat-app-registry';
 import { CodeExchangeService } from '../code-exchange/code-exchange.service';
 import { WECHAT_CODE_PATTERN } from '../miniprogram/miniprogram-login.dto';
 import { OAuthIdentityService } from './oauth-identity.service';
-import { OAuthStateSigner } from './oauth-state';
-import { AuthorizeQueryDto, CallbackQueryDto, OAuthScope } from './oauth.dto';
+import { OAuthStateSigner, StateOwner } from './oauth-state';
+import { CallbackQueryDto, OAuthScope } from './oauth.dto';
 import { ReturnToPolicy } from './return-to';
 
 const OFFICIAL_ACCOUNT_SCOPES: readonly OAuthScope[] = ['snsapi_base', 'snsapi_userinfo'];
@@ -49,7 +49,7 @@ export class OAuthLoginService {
    * at: the callback route sits beside it, under whatever global prefix or
    * RouterModule path the host mounted the module at.
    */
-  authorizeUrl(appKey: string, query: AuthorizeQueryDto, authorizePath: string, bindSessionId?: string): string {
+  authorizeUrl(appKey: string, query: { returnTo?: string; scope?: OAuthScope }, authorizePath: string, owner: StateOwner): string {
     const app = this.apps.resolve(appKey, OAUTH_APP_TYPES);
     const scope = this.scopeFor(app, query.scope);
     const returnTo = this.returnTos.check(query.returnTo ?? '/');
@@ -58,7 +58,7 @@ export class OAuthLoginService {
       redirect_uri: this.callbackUrl(app, returnTo, authorizePath),
       response_type: 'code',
       scope,
-      state: this.states.sign(app, returnTo, Date.now(), bindSessionId),
+      state: this.states.sign(app, returnTo, owner),
     });
     const page = app.type === 'website' ? '/connect/qrconnect' : '/connect/oauth2/authorize';
     return `${this.openBaseUrl}${page}?${params.toString()}#wechat_redirect`;
@@ -86,7 +86,7 @@ export class OAuthLoginService {
     try {
       if (state.bindSessionId) return `${returnTo}#bindTicket=${await this.tickets.issueBind(state.bindSessionId, await verify())}`;
       const resolved = await this.logins.identify({ kind: app.type, appKey: app.key, client }, verify);
-      const ticket = await this.tickets.issue({ identityId: resolved.identity.id, appKey: app.key, isNew: resolved.isNew });
+      const ticket = await this.tickets.issue({ identityId: resolved.identity.id, appKey: app.key, isNew: resolved.isNew, challenge: state.challenge });
       return `${returnTo}#ticket=${ticket}`;
     } catch (error) {
       if (!(error instanceof AppError) || error.code === 'state_invalid') throw error;

@@ -4,15 +4,20 @@ import { AppError } from '../../core/errors/app-error';
 import { WechatAuthConfig } from '../../options/wechat-auth-config';
 import { WechatApp } from '../apps/wechat-app';
 
-/** A login's state; a bind's state also names the session that started it (16 bytes of its uuid). */
-const LOGIN = 1;
+/**
+ * A login's state carries the browser's PKCE challenge (the SHA-256 of a
+ * verifier only that browser holds); a bind's names the session that started
+ * it (16 bytes of its uuid).
+ */
 const BIND = 2;
+const LOGIN = 3;
 const NONCE_BYTES = 12;
 const SESSION_BYTES = 16;
+const CHALLENGE_BYTES = 32;
 const MAC_BYTES = 16;
 const HEADER_BYTES = 1 + 4 + NONCE_BYTES;
-// version (1) + expiry in Unix seconds (4) + nonce [+ session] + truncated HMAC-SHA256
-const STATE_BYTES = { [LOGIN]: HEADER_BYTES + MAC_BYTES, [BIND]: HEADER_BYTES + SESSION_BYTES + MAC_BYTES };
+// version (1) + expiry in Unix seconds (4) + nonce + (challenge | session) + truncated HMAC-SHA256
+const STATE_BYTES = { [LOGIN]: HEADER_BYTES + CHALLENGE_BYTES + MAC_BYTES, [BIND]: HEADER_BYTES + SESSION_BYTES + MAC_BYTES };
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const lengthOf = (bytes: number) => Math.ceil((bytes * 8) / Math.log2(ALPHABET.length));
 export const STATE_TTL_SECONDS = 600;
@@ -39,9 +44,14 @@ function fromBase62(text: string): Buffer | null {
 export interface VerifiedState {
   /** Unique per state: the key of its single use. */
   nonce: Buffer;
+  /** A login's state: the SHA-256 of the verifier of the browser that started it. */
+  challenge?: Buffer;
   /** A bind's state: the session that started the bind. */
   bindSessionId?: string;
 }
+
+/** Who a state is for: the browser holding the challenge's verifier (a login), or a signed-in session (a bind). */
+export type StateOwner = { challenge: Buffer } | { bindSessionId: string };
 
 /**
  * OAuth states that need no cookie (WeChat's in-app browser loses them):
@@ -57,14 +67,14 @@ export class OAuthStateSigner {
     this.secret = config.oauth.stateSecret;
   }
 
-  /** A login's state; with `bindSessionId`, a bind's, good only for that session. */
-  sign(app: WechatApp, returnTo: string, now = Date.now(), bindSessionId?: string): string {
-    const version = bindSessionId ? BIND : LOGIN;
+  sign(app: WechatApp, returnTo: string, owner: StateOwner, now = Date.now()): string {
+    const version = 'bindSessionId' in owner ? BIND : LOGIN;
     const payload = Buffer.alloc(STATE_BYTES[version] - MAC_BYTES);
     payload.writeUInt8(version, 0);
     payload.writeUInt32BE(Math.floor(now / 1000) + STATE_TTL_SECONDS, 1);
     randomBytes(NONCE_BYTES).copy(payload, 5);
-    if (bindSessionId) Buffer.from(bindSessionId.replace(/-/g, ''), 'hex').copy(payload, HEADER_BYTES);
+    const bound = 'bindSessionId' in owner ? Buffer.from(owner.bindSessionId.replace(/-/g, ''), 'hex') : owner.challenge;
+    bound.copy(payload, HEADER_BYTES);
     return toBase62(Buffer.concat([payload, this.mac(payload, app, returnTo)]));
   }
 
@@ -77,7 +87,7 @@ export class OAuthStateSigner {
     if (!timingSafeEqual(bytes.subarray(payload.length), this.mac(payload, app, returnTo))) throw new AppError('state_invalid');
     if (payload.readUInt32BE(1) * 1000 <= now) throw new AppError('state_invalid', 'The login took too long. Start again.');
     const nonce = Buffer.from(payload.subarray(5, HEADER_BYTES));
-    if (version === LOGIN) return { nonce };
+    if (version === LOGIN) return { nonce, challenge: Buffer.from(payload.subarray(HEADER_BYTES)) };
     const session = payload.subarray(HEADER_BYTES).toString('hex');
     return { nonce, bindSessionId: `${session.slice(0, 8)}-${session.slice(8, 12)}-${session.slice(12, 16)}-${session.slice(16, 20)}-${session.slice(20)}` };
   }

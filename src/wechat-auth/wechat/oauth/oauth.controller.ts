@@ -27,7 +27,7 @@ export class OAuthController {
   @OAuthRedirect()
   @ApiFoundResponse({ description: "Redirect to WeChat's authorize page (QR page for website apps)." })
   authorize(@Param('app') app: string, @Query() query: AuthorizeQueryDto, @Req() request: HttpRequest): RedirectTo {
-    return { url: this.oauth.authorizeUrl(app, query, request.url) };
+    return { url: this.oauth.authorizeUrl(app, query, request.url, { challenge: Buffer.from(query.challenge, 'base64url') }) };
   }
 
   @Public()
