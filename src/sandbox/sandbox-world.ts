@@ -42,7 +42,13 @@ const ERRMSG: Record<number, string> = {
 
 /** WeChat's error answer: HTTP 200 with errcode and errmsg, as the real servers send it. */
 export function wechatErrorAnswer(errcode: number): WechatAnswer {
-  return { errcode, errmsg: `${ERRMSG[errcode] ?? 'error'}, rid: ${randomBytes(6).toString('hex')}` };
+  return { errcode, errmsg: `${ERRMSG[errcode] ?? 'error'}, rid: ${requestId()}` };
+}
+
+/** WeChat's request id: the Unix time in seconds and two random groups, each 8 hex digits. */
+function requestId(): string {
+  const seconds = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
+  return [seconds, randomBytes(4).toString('hex'), randomBytes(4).toString('hex')].join('-');
 }
 
 export function stableId(prefix: string, seed: string): string {

@@ -72,15 +72,23 @@ describe('WeChat sandbox (standalone)', () => {
   });
 
   it.each([
-    ['an unknown code', { js_code: 'nope' }, 40029],
-    ['a missing code', { js_code: '' }, 41008],
-    ['an unknown appid', { appid: 'wx0000000000000000' }, 40013],
-    ['a wrong secret', { secret: 'wrong' }, 40125],
-    ['a missing appid', { appid: '' }, 41002],
-    ['the appid of an Official Account', { appid: OFFICIAL_ACCOUNT.appid, secret: OFFICIAL_ACCOUNT.secret }, 40013],
-  ])('answers %s with errcode %i', async (_label, overrides, errcode) => {
+    ['an unknown code', 40029, { js_code: 'nope' }],
+    ['a missing code', 41008, { js_code: '' }],
+    ['an unknown appid', 40013, { appid: 'wx0000000000000000' }],
+    ['a wrong secret', 40125, { secret: 'wrong' }],
+    ['a missing appid', 41002, { appid: '' }],
+    ['the appid of an Official Account', 40013, { appid: OFFICIAL_ACCOUNT.appid, secret: OFFICIAL_ACCOUNT.secret }],
+  ])('answers %s with errcode %i', async (_label, errcode, overrides) => {
     const answer = json(await exchange(await code(persona()), overrides).expect(200));
-    expect(answer).toEqual({ errcode, errmsg: expect.any(String) });
+    expect(answer).toEqual({ errcode, errmsg: expect.stringMatching(/ rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/) });
+  });
+
+  it('ends errmsg with a rid whose first group is the hex time of the answer, like WeChat', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const { errmsg } = json(await exchange('nope').expect(200));
+    const seconds = parseInt(/ rid: ([0-9a-f]{8})-/.exec(String(errmsg))![1], 16);
+    expect(seconds).toBeGreaterThanOrEqual(before);
+    expect(seconds).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000));
   });
 
   it('spends a code once (40163), refuses it after five minutes (40029) and to another app (40029)', async () => {
