@@ -6,7 +6,7 @@ import { SandboxAppTokens } from './sandbox-app-tokens';
 import { AgeAppTokenDto, AppTokenControlDto } from './sandbox-miniprogram-data.dto';
 import { SandboxResponder } from './sandbox-responder';
 import type { WechatQuery } from './sandbox-wechat.controller';
-import { SandboxWorld, wechatErrorAnswer } from './sandbox-world';
+import { DATA_FORMAT_ERROR, readWechatBody, SandboxWorld, wechatErrorAnswer } from './sandbox-world';
 
 /** WeChat's app access_token paths, and the knobs tests use to age or kill the token we hold. */
 @ApiTags('sandbox')
@@ -31,12 +31,16 @@ export class SandboxAppTokenController {
 
   @ApiExcludeEndpoint()
   @Post('cgi-bin/stable_token')
-  async stableToken(@Body() body: Record<string, unknown>, @Res() res: unknown): Promise<void> {
+  async stableToken(@Body() raw: unknown, @Res() res: unknown): Promise<void> {
     await this.responder.answer('/cgi-bin/stable_token', res, () => {
+      const body = readWechatBody(raw);
+      if (!body) return wechatErrorAnswer(DATA_FORMAT_ERROR);
       const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
       if (body.grant_type !== 'client_credential') return wechatErrorAnswer(40002);
       const credentials = this.world.credentialsError(text(body.appid), text(body.secret));
-      return credentials ? wechatErrorAnswer(credentials) : this.tokens.stable(body.appid as string, body.force_refresh === true);
+      if (credentials) return wechatErrorAnswer(credentials);
+      const answer = this.tokens.stable(body.appid as string, body.force_refresh === true);
+      return 'errcode' in answer ? wechatErrorAnswer(answer.errcode) : answer;
     });
   }
 

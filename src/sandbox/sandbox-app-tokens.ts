@@ -12,6 +12,12 @@ export const REPLACED_TOKEN_GRACE_MS = 5 * 60 * 1000;
  */
 const STABLE_RENEWAL_WINDOW_MS = 5 * 60 * 1000;
 
+/** WeChat refreshes a stable token by force at most once per 30 seconds and 20 times a day per app. */
+const FORCE_REFRESH_SPACING_MS = 30 * 1000;
+const FORCE_REFRESHES_PER_DAY = 20;
+const DAY_MS = 24 * 3600 * 1000;
+const DAILY_QUOTA_REACHED = 45009;
+
 type Family = 'token' | 'stable';
 
 interface IssuedToken {
@@ -36,6 +42,8 @@ export type GrantedToken = {
 export class SandboxAppTokens {
   private readonly tokens = new Map<string, IssuedToken>();
   private readonly latest = new Map<string, string>();
+  /** When each app's stable token was last force-refreshed, over the last day. */
+  private readonly forcedRefreshes = new Map<string, number[]>();
 
   constructor(private readonly world: SandboxWorld) {}
 
@@ -46,11 +54,23 @@ export class SandboxAppTokens {
     return this.issue('token', appid);
   }
 
-  /** cgi-bin/stable_token: the same token while it is far from its end; a forced refresh kills it at once. */
-  stable(appid: string, forceRefresh: boolean): GrantedToken {
+  /**
+   * cgi-bin/stable_token: the same token while it is far from its end; a
+   * forced refresh kills it at once, but only once per 30 seconds (a second
+   * one answers the current token) and 20 times a day (then 45009).
+   */
+  stable(appid: string, forceRefresh: boolean): GrantedToken | { errcode: number } {
     const now = this.world.now();
     const current = this.current('stable', appid);
-    if (current && forceRefresh) this.revoke(current, now);
+    if (forceRefresh) {
+      const today = (this.forcedRefreshes.get(appid) ?? []).filter((at) => now - at < DAY_MS);
+      const last = today[today.length - 1];
+      if (last === undefined || now - last >= FORCE_REFRESH_SPACING_MS) {
+        if (today.length >= FORCE_REFRESHES_PER_DAY) return { errcode: DAILY_QUOTA_REACHED };
+        this.forcedRefreshes.set(appid, [...today, now]);
+        if (current) this.revoke(current, now);
+      }
+    }
     if (current && !this.revoked(current, now) && current.expiresAt - now > STABLE_RENEWAL_WINDOW_MS) {
       return { access_token: this.latest.get(`stable:${appid}`)!, expires_in: Math.floor((current.expiresAt - now) / 1000) };
     }

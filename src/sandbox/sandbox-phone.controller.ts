@@ -9,7 +9,7 @@ import { SandboxPhones } from './sandbox-phones';
 import { SandboxResponder } from './sandbox-responder';
 import { CodeView } from './sandbox.dto';
 import type { WechatQuery } from './sandbox-wechat.controller';
-import { SandboxWorld, wechatErrorAnswer } from './sandbox-world';
+import { DATA_FORMAT_ERROR, readWechatBody, SandboxWorld, wechatErrorAnswer } from './sandbox-world';
 
 const INVALID_SIGNATURE = 87009;
 
@@ -27,8 +27,10 @@ export class SandboxPhoneController {
 
   @ApiExcludeEndpoint()
   @Post('wxa/business/getuserphonenumber')
-  async getUserPhoneNumber(@Query() query: WechatQuery, @Body() body: Record<string, unknown>, @Res() res: unknown): Promise<void> {
+  async getUserPhoneNumber(@Query() query: WechatQuery, @Body() raw: unknown, @Res() res: unknown): Promise<void> {
     await this.responder.answer('/wxa/business/getuserphonenumber', res, () => {
+      const body = readWechatBody(raw);
+      if (!body) return wechatErrorAnswer(DATA_FORMAT_ERROR);
       if (!query.access_token) return wechatErrorAnswer(41001);
       const token = this.tokens.check(query.access_token);
       if ('errcode' in token) return wechatErrorAnswer(token.errcode);

@@ -57,7 +57,11 @@ export class SandboxPhones {
     const sessionKey = this.world.sessionKey(appid, user);
     if (!sessionKey) return undefined;
     const { watermark, ...visible } = data;
-    const plaintext = JSON.stringify({ ...visible, watermark: watermark ?? { appid, timestamp: Math.floor(this.world.now() / 1000) } });
+    // As WeChat's user info: the user's own openId (and unionId when the app is bound) sealed in, never in rawData.
+    const app = this.world.app(appid)!;
+    const unionId = this.world.unionid(app, user);
+    const sealed = { openId: this.world.openid(appid, user), ...(unionId ? { unionId } : {}), ...visible };
+    const plaintext = JSON.stringify({ ...sealed, watermark: watermark ?? { appid, timestamp: Math.floor(this.world.now() / 1000) } });
     const iv = randomBytes(16);
     const cipher = createCipheriv('aes-128-cbc', Buffer.from(sessionKey, 'base64'), iv);
     const encryptedData = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]).toString('base64');

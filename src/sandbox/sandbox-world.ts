@@ -35,10 +35,31 @@ const ERRMSG: Record<number, string> = {
   42001: 'access_token expired',
   42003: 'code expired',
   45009: 'reach max api daily quota limit',
+  47001: 'data format error',
   45011: 'api minute-quota reach limit  mustslower  retry next minute',
   48001: 'api unauthorized',
   87009: 'invalid signature',
 };
+
+/**
+ * A POST body as WeChat's servers read it: JSON whatever the content type
+ * says (text/plain, or none); undefined when it is not a JSON object, which
+ * WeChat answers with errcode 47001 (HTTP 200).
+ */
+export function readWechatBody(body: unknown): Record<string, unknown> | undefined {
+  let parsed: unknown = body;
+  if (typeof body === 'string') {
+    try {
+      parsed = body.trim() === '' ? {} : JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+  if (parsed === undefined) return {};
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+}
+
+export const DATA_FORMAT_ERROR = 47001;
 
 /** WeChat's error answer: HTTP 200 with errcode and errmsg, as the real servers send it. */
 export function wechatErrorAnswer(errcode: number): WechatAnswer {

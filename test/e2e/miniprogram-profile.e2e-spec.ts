@@ -33,6 +33,14 @@ describe('Mini Program encrypted profile and the session_key (real app, real Pos
     expect(await me(pair)).toMatchObject({ nickname: ALICE.nickName, avatarUrl: ALICE.avatarUrl });
   });
 
+  it('refuses user info about another WeChat user, sealed with the caller’s own session_key', async () => {
+    const { user, pair } = await signedIn();
+    const sealed = await sealUserData(t, user, { ...ALICE, openId: 'oSomeoneElse000000000000000' });
+    const response = await t.http.post(PROFILE).set(bearer(pair.accessToken)).send(sealed).expect(400);
+    expect(response.body.error).toBe('invalid_request');
+    expect((await me(pair)).nickname).not.toBe(ALICE.nickName);
+  });
+
   it('updates the profile from encrypted data sent without rawData and signature', async () => {
     const { user, pair } = await signedIn();
     const { encryptedData, iv } = await sealUserData(t, user, { nickName: 'Bob' });

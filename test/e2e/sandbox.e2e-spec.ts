@@ -120,4 +120,44 @@ describe('WeChat sandbox (standalone)', () => {
     const login = await http.post('/sandbox/wx.login').send({ appid: OFFICIAL_ACCOUNT.appid, user: 'x' }).expect(404);
     expect(login.body.error).toBe('unknown_app');
   });
+
+  describe('the app access_token and JSON bodies, as WeChat', () => {
+    const stableToken = (forceRefresh: boolean) =>
+      http.post('/sandbox/cgi-bin/stable_token').send({ grant_type: 'client_credential', appid: MINIPROGRAM.appid, secret: MINIPROGRAM.secret, force_refresh: forceRefresh });
+    const advance = (advanceSeconds: number) => http.post('/sandbox/clock').send({ advanceSeconds }).expect(204);
+
+    it('force-refreshes a stable token at most once per 30 seconds and 20 times a day', async () => {
+      const before = (await stableToken(false).expect(200)).body.access_token as string;
+      const forced = json(await stableToken(true).expect(200)).access_token as string;
+      expect(forced).not.toBe(before);
+      // A second forced call within 30 seconds answers the current token.
+      expect(json(await stableToken(true).expect(200)).access_token).toBe(forced);
+      for (let refresh = 2; refresh <= 20; refresh++) {
+        await advance(31);
+        expect(json(await stableToken(true).expect(200)).access_token).not.toBe(forced);
+      }
+      await advance(31);
+      expect(json(await stableToken(true).expect(200))).toEqual({ errcode: 45009, errmsg: expect.stringMatching(/^reach max api daily quota limit, rid: /) });
+      await advance(24 * 3600);
+      expect(json(await stableToken(true).expect(200)).access_token).toEqual(expect.any(String));
+    });
+
+    it.each([
+      ['labelled text/plain', 'text/plain'],
+      ['not labelled at all', undefined],
+    ])('reads a JSON body %s, as WeChat does', async (_label, contentType) => {
+      const body = JSON.stringify({ grant_type: 'client_credential', appid: MINIPROGRAM.appid, secret: MINIPROGRAM.secret });
+      const call = http.post('/sandbox/cgi-bin/stable_token');
+      if (contentType) call.set('content-type', contentType);
+      const response = await call.send(Buffer.from(body));
+      expect(response.status).toBe(200);
+      expect(json(response).access_token).toEqual(expect.any(String));
+    });
+
+    it.each(['/sandbox/cgi-bin/stable_token', '/sandbox/wxa/business/getuserphonenumber?access_token=x'])('answers an unparsable body at %s with errcode 47001 and HTTP 200, never 500', async (path) => {
+      const response = await http.post(path).set('content-type', 'text/plain').send('{grant_type: oops');
+      expect(response.status).toBe(200);
+      expect(json(response)).toEqual({ errcode: 47001, errmsg: expect.stringMatching(/^data format error, rid: /) });
+    });
+  });
 });

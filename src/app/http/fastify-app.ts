@@ -32,6 +32,8 @@ export async function createFastifyApp(root: Type | DynamicModule, config: AppCo
       done(new AppError('invalid_request', 'The request body is not valid JSON.'), undefined);
     }
   });
+  // Any other body (text/plain, or none labelled) reaches the route as text, as on Express.
+  fastify.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   // A graceful stop waits for every connection to end: answers finished while stopping close theirs.
   let stopping = false;
   fastify.addHook('preClose', (done) => {

@@ -58,6 +58,11 @@ const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
 
 /** The part of decrypted user data we store, checked before it is: WeChat vouches for the envelope, not for its sizes. */
 export class DecryptedProfile {
+  /** WeChat seals the user's own openId into user info: data of another user is not theirs to give. */
+  @IsOptional()
+  @IsString()
+  openId?: string;
+
   @IsOptional()
   @IsString()
   @Length(1, 64)

@@ -52,8 +52,9 @@ export class MiniProgramDataService {
     if ((body.rawData === undefined) !== (body.signature === undefined)) {
       throw new AppError('invalid_request', 'Send rawData and signature together, or neither.');
     }
-    const sessionKey = (await this.sessionKeys.find(userId, app.appid))?.sessionKey;
-    if (!sessionKey) throw new AppError('session_key_expired');
+    const held = await this.sessionKeys.find(userId, app.appid);
+    if (!held) throw new AppError('session_key_expired');
+    const { sessionKey } = held;
     const data = decryptUserData(sessionKey, body.encryptedData, body.iv);
     if (body.rawData !== undefined && !signatureMatches(body.rawData, sessionKey, body.signature!)) {
       throw new AppError('invalid_request', 'signature does not match rawData.');
@@ -62,6 +63,7 @@ export class MiniProgramDataService {
     const problems = validateSync(profile, { whitelist: true });
     if (problems.length > 0) throw invalidRequest(problems);
     if (profile.watermark.appid !== app.appid) throw new AppError('invalid_request', 'The encrypted data was sealed for another app.');
+    if (profile.openId !== undefined && profile.openId !== held.openid) throw new AppError('invalid_request', 'The encrypted data is about another WeChat user.');
 
     if (!(await this.profiles.updateProfile(userId, { nickname: profile.nickName, avatarUrl: profile.avatarUrl }))) throw accountGone();
     const user = await this.users.findWithIdentities(userId);
