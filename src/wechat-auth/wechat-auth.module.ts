@@ -64,7 +64,7 @@ import { OwnIdentitiesController } from './users/own-identities.controller';
 import { LoginStatisticsRepository } from './login/statistics/login-statistics.repository';
 import { LoginStatisticsService } from './login/statistics/login-statistics.service';
 import { OAuthStateSigner } from './wechat/oauth/oauth-state';
-import { OAuthController } from './wechat/oauth/oauth.controller';
+import { OAuthController, OAuthEntryController } from './wechat/oauth/oauth.controller';
 import { ReturnToPolicy } from './wechat/oauth/return-to';
 import { WechatOAuthStrategy } from './wechat/oauth/wechat-oauth.strategy';
 
@@ -106,7 +106,7 @@ const SIGN_IN_STORAGE: Provider = {
  */
 @Module({
   imports: [PassportModule, DiscoveryModule],
-  controllers: [SessionsController, OwnSessionsController, OwnIdentitiesController, TicketController, MiniProgramController, MiniProgramDataController, OAuthController, OAuthBindController, MobileAppController],
+  controllers: [SessionsController, OwnSessionsController, OwnIdentitiesController, TicketController, MiniProgramController, MiniProgramDataController, OAuthController, OAuthEntryController, OAuthBindController, MobileAppController],
   providers: [
     { provide: WechatAuthConfig, inject: [MODULE_OPTIONS_TOKEN], useFactory: resolveWechatAuthConfig },
     SIGN_IN_STORAGE,

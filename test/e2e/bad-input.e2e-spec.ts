@@ -112,6 +112,9 @@ const CASES: Case[] = [
     'returnTo[]=/a&returnTo[]=/b',
   ].map((query): Case => ({ name: `GET ${OAUTH}/authorize?${query.slice(0, 40)}`, method: 'get', path: `${OAUTH}/authorize?${query}` })),
   { name: 'GET authorize for an unknown app', method: 'get', path: '/auth/wechat/oauth/no-such-app/authorize' },
+  ...['returnTo=/x', `returnTo=//evil.example&challenge=${'A'.repeat(43)}`, 'returnTo=/x&challenge=short', `returnTo=/x&challenge=${'A'.repeat(43)}&scope=snsapi_everything`].map(
+    (query): Case => ({ name: `GET the single sign-in entry ?${query.slice(0, 30)}`, method: 'get', path: `/auth/wechat/oauth/authorize?${query}` }),
+  ),
   ...['', 'code=abc', 'state=abc', 'code=abc&state=forged', `code=abc&state=${'A'.repeat(128)}`, 'code=a%00b&state=%3Cscript%3E'].map(
     (query): Case => ({ name: `GET ${OAUTH}/callback?${query.slice(0, 40)}`, method: 'get', path: `${OAUTH}/callback?${query}` }),
   ),

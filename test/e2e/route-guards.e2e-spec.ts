@@ -27,6 +27,7 @@ const EXPECTED = [
   'GET /auth/sessions  signed in',
   'GET /auth/wechat/oauth/:app/authorize  public',
   'GET /auth/wechat/oauth/:app/callback  public',
+  'GET /auth/wechat/oauth/authorize  public',
   'GET /demo/h5  public',
   'GET /greetings  signed in',
   'GET /greetings/admin  roles(admin)',

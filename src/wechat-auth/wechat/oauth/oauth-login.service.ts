@@ -11,7 +11,7 @@ import { CodeExchangeService } from '../code-exchange/code-exchange.service';
 import { WECHAT_CODE_PATTERN } from '../miniprogram/miniprogram-login.dto';
 import { OAuthIdentityService } from './oauth-identity.service';
 import { OAuthStateSigner, StateOwner } from './oauth-state';
-import { CallbackQueryDto, OAuthScope } from './oauth.dto';
+import { AuthorizeQueryDto, CallbackQueryDto, OAuthScope } from './oauth.dto';
 import { ReturnToPolicy } from './return-to';
 
 const OFFICIAL_ACCOUNT_SCOPES: readonly OAuthScope[] = ['snsapi_base', 'snsapi_userinfo'];
@@ -62,6 +62,20 @@ export class OAuthLoginService {
     });
     const page = app.type === 'website' ? '/connect/qrconnect' : '/connect/oauth2/authorize';
     return `${this.openBaseUrl}${page}?${params.toString()}#wechat_redirect`;
+  }
+
+  /**
+   * The one "Sign in with WeChat" entry: inside WeChat's browser the Official
+   * Account's authorization (qrconnect is refused there), elsewhere the
+   * website's QR page. `entryPath` is the path the browser reached the entry at.
+   */
+  entryUrl(query: AuthorizeQueryDto, userAgent: string | undefined, entryPath: string): string {
+    const insideWechat = /MicroMessenger/i.test(userAgent ?? '');
+    const app = this.apps.resolve(undefined, insideWechat ? ['official_account'] : ['website']);
+    const scope = insideWechat ? query.scope : undefined;
+    // '<prefix>/auth/wechat/oauth/authorize' → '<prefix>/auth/wechat/oauth/<app>/authorize': the callback sits beside it.
+    const authorizePath = entryPath.split('?')[0].replace(/\/authorize\/?$/, `/${encodeURIComponent(app.key)}/authorize`);
+    return this.authorizeUrl(app.key, { ...query, scope }, authorizePath, { challenge: Buffer.from(query.challenge, 'base64url') });
   }
 
   /**

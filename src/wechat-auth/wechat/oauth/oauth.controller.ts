@@ -16,6 +16,23 @@ interface RedirectTo {
 /** A 302 that leaks its URL (code, state) to no other site and is never cached, through Nest on either HTTP platform. */
 const OAuthRedirect = () => applyDecorators(Redirect(), Header('Referrer-Policy', 'no-referrer'), Header('Cache-Control', 'no-store'));
 
+/** One "Sign in with WeChat" link for every browser: the right flow is picked from where it runs. */
+@ApiTags('official account and website')
+@FollowsApiConventions()
+@Controller('auth/wechat/oauth')
+export class OAuthEntryController {
+  constructor(private readonly oauth: OAuthLoginService) {}
+
+  @Public()
+  @Get('authorize')
+  @OAuthRedirect()
+  @ApiFoundResponse({ description: "Inside WeChat's browser: the Official Account's authorize page; elsewhere: the website's QR page." })
+  authorize(@Query() query: AuthorizeQueryDto, @Req() request: HttpRequest): RedirectTo {
+    const userAgent = request.headers['user-agent'];
+    return { url: this.oauth.entryUrl(query, typeof userAgent === 'string' ? userAgent : undefined, request.url) };
+  }
+}
+
 @ApiTags('official account and website')
 @FollowsApiConventions()
 @Controller('auth/wechat/oauth/:app')
