@@ -59,6 +59,7 @@ import { MiniProgramBinding } from './wechat/miniprogram/miniprogram-binding.ser
 import { IdentityBinder } from './users/identity-binder.service';
 import { AccountDeletion } from './users/account-deletion.service';
 import { AccountView } from './users/account-view.service';
+import { OwnProfile } from './users/own-profile.service';
 import { SessionKeySignatures } from './wechat/miniprogram/session-key-signatures.service';
 import { OwnIdentitiesController } from './users/own-identities.controller';
 import { LoginStatisticsRepository } from './login/statistics/login-statistics.repository';
@@ -118,6 +119,7 @@ const SIGN_IN_STORAGE: Provider = {
     IdentityUnbinder,
     AccountDeletion,
     AccountView,
+    OwnProfile,
     UsersRepository,
     SessionKeyRepository,
     UserProfileRepository,

@@ -45,6 +45,7 @@ const EXPECTED = [
   'GET /sandbox/sns/oauth2/refresh_token  public',
   'GET /sandbox/sns/userinfo  public',
   'GET /sandbox/wxa/checksession  public',
+  'PATCH /auth/me  signed in',
   'POST /admin/api/users/:id/disable  roles(admin)',
   'POST /admin/api/users/:id/enable  roles(admin)',
   'POST /admin/api/users/:id/revoke-sessions  roles(admin)',

@@ -1,6 +1,8 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AccountDeletion } from '../users/account-deletion.service';
+import { OwnProfile } from '../users/own-profile.service';
+import { RenameDto } from '../users/own-profile.dto';
 import { ThrottleSignIn } from '../throttling/credential-throttler.guard';
 import { AccountView } from '../users/account-view.service';
 import { UserView } from '../users/user.view';
@@ -20,6 +22,7 @@ export class SessionsController {
     private readonly sessions: SessionService,
     private readonly accounts: AccountView,
     private readonly deletion: AccountDeletion,
+    private readonly profile: OwnProfile,
   ) {}
 
   @Public()
@@ -45,6 +48,14 @@ export class SessionsController {
   @ApiOkResponse({ type: UserView })
   async me(@CurrentUser() caller: AuthUser): Promise<UserView> {
     return this.accounts.of(caller.id);
+  }
+
+  @Patch('auth/me')
+  @Header('Cache-Control', 'no-store')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: UserView })
+  rename(@CurrentUser() caller: AuthUser, @Body() body: RenameDto): Promise<UserView> {
+    return this.profile.rename(caller.id, body.nickname);
   }
 
   @Delete('auth/me')
