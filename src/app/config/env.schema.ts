@@ -1,19 +1,10 @@
 import { z } from 'zod';
-import { WECHAT_APP_TYPES } from '../../wechat-auth/wechat/apps/wechat-app';
+// One description of an app for the module's options and for WECHAT_APPS.
+import { wechatAppSchema } from '../../wechat-auth/options/options.schema';
 
 const PLACEHOLDER_SECRETS = /^(change[-_ ]?me|changeme|secret|password|test|example|placeholder|your[-_].*|x+|0+)$/i;
 
 const integer = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
-
-const wechatAppSchema = z
-  .object({
-    key: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'key: lowercase letters, digits and dashes'),
-    type: z.enum(WECHAT_APP_TYPES, { error: `type must be one of ${WECHAT_APP_TYPES.join(', ')}` }),
-    appid: z.string().regex(/^wx[0-9a-zA-Z]{16}$/, 'appid must look like wx followed by 16 letters or digits'),
-    secret: z.string({ error: 'every app needs its secret' }).min(16, 'secret is too short to be an AppSecret'),
-    openPlatformBound: z.boolean().optional(),
-  })
-  .strict();
 
 const wechatAppsSchema = z
   .string()
