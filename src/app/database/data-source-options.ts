@@ -20,7 +20,8 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     migrationsRun: false,
     extra: {
       max: 10,
-      connectionTimeoutMillis: 3000,
+      // Long enough for a burst: logins of one person queue on one advisory lock, each holding a connection while it waits.
+      connectionTimeoutMillis: 10_000,
       // A query that hangs (database paused, network gone) must fail rather than hold a request forever.
       query_timeout: 10_000,
     },
