@@ -15,6 +15,9 @@ import { LoginEventHour } from './login/statistics/login-event-hour.entity';
 import { RefreshGenerations1764340000000 } from './migrations/1764340000000-refresh-generations';
 import { SessionExpiryIndex1764350000000 } from './migrations/1764350000000-session-expiry-index';
 import { TicketChallenges1764360000000 } from './migrations/1764360000000-ticket-challenges';
+import { SignUpAndUniquePhone1764370000000 } from './migrations/1764370000000-sign-up-and-unique-phone';
+import { SignupTicket } from './login/sign-up/signup-ticket.entity';
+import { PhoneConflict } from './users/entities/phone-conflict.entity';
 import { RefreshToken } from './sessions/refresh-token.entity';
 import { Session } from './sessions/session.entity';
 import { User } from './users/entities/user.entity';
@@ -23,7 +26,7 @@ import { AppAccessToken } from './wechat/access-token/app-access-token.entity';
 import { CodeExchange } from './wechat/code-exchange/code-exchange.entity';
 
 /** The module's tables, for the host's TypeORM `entities`. */
-export const WECHAT_AUTH_ENTITIES = [User, WechatIdentity, Session, RefreshToken, LoginEvent, CodeExchange, LoginTicket, AppAccessToken, LoginEventHour, BindTicket];
+export const WECHAT_AUTH_ENTITIES = [User, WechatIdentity, Session, RefreshToken, LoginEvent, CodeExchange, LoginTicket, AppAccessToken, LoginEventHour, BindTicket, SignupTicket, PhoneConflict];
 
 /** The module's schema, for the host's TypeORM `migrations` (run before any migration of the host that references `users`). */
 export const WECHAT_AUTH_MIGRATIONS = [
@@ -40,4 +43,5 @@ export const WECHAT_AUTH_MIGRATIONS = [
   RefreshGenerations1764340000000,
   SessionExpiryIndex1764350000000,
   TicketChallenges1764360000000,
+  SignUpAndUniquePhone1764370000000,
 ];

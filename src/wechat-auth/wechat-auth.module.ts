@@ -62,6 +62,11 @@ import { AccountView } from './users/account-view.service';
 import { OwnProfile } from './users/own-profile.service';
 import { SessionKeySignatures } from './wechat/miniprogram/session-key-signatures.service';
 import { OwnIdentitiesController } from './users/own-identities.controller';
+import { UserAccounts } from './users/user-accounts.service';
+import { PhoneSignUp } from './login/sign-up/phone-sign-up.service';
+import { SignUpController } from './login/sign-up/sign-up.controller';
+import { SignupTickets } from './login/sign-up/signup-tickets.service';
+import { SignupTicketsRepository } from './login/sign-up/signup-tickets.repository';
 import { LoginStatisticsRepository } from './login/statistics/login-statistics.repository';
 import { LoginStatisticsService } from './login/statistics/login-statistics.service';
 import { OAuthStateSigner } from './wechat/oauth/oauth-state';
@@ -107,7 +112,7 @@ const SIGN_IN_STORAGE: Provider = {
  */
 @Module({
   imports: [PassportModule, DiscoveryModule],
-  controllers: [SessionsController, OwnSessionsController, OwnIdentitiesController, TicketController, MiniProgramController, MiniProgramDataController, OAuthController, OAuthEntryController, OAuthBindController, MobileAppController],
+  controllers: [SignUpController, SessionsController, OwnSessionsController, OwnIdentitiesController, TicketController, MiniProgramController, MiniProgramDataController, OAuthController, OAuthEntryController, OAuthBindController, MobileAppController],
   providers: [
     { provide: WechatAuthConfig, inject: [MODULE_OPTIONS_TOKEN], useFactory: resolveWechatAuthConfig },
     SIGN_IN_STORAGE,
@@ -140,6 +145,10 @@ const SIGN_IN_STORAGE: Provider = {
     LoginTicketsRepository,
     BindTicketsRepository,
     LoginTicketService,
+    SignupTicketsRepository,
+    SignupTickets,
+    PhoneSignUp,
+    UserAccounts,
     CredentialThrottlerGuard,
     SignInFailures,
     WechatAppRegistry,
@@ -177,6 +186,7 @@ const SIGN_IN_STORAGE: Provider = {
     LoginStatisticsService,
     SessionKeySignatures,
     UsersRepository,
+    UserAccounts,
     IdentityUnbinder,
     UserProfileRepository,
     SessionKeyRepository,

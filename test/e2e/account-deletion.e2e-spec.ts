@@ -3,7 +3,7 @@ import { AccessTokenService } from '../../src/wechat-auth/tokens/access-token.se
 import { bearer, signInAsAdmin } from '../support/admin';
 import { LifecycleRecorder, LifecycleTestModule } from '../support/lifecycle/lifecycle-recorder';
 import { oauthJourney, redeemTicket } from '../support/oauth';
-import { loginAs, persona, startTestApp, TestApp, TokenPairBody, wxLogin } from '../support/test-app';
+import { loginAs, persona, startTestApp, TestApp, TokenPairBody, uniquePhone, wxLogin } from '../support/test-app';
 
 /** A person deletes their own account (注销账号). */
 describe('account deletion', () => {
@@ -47,7 +47,8 @@ describe('account deletion', () => {
     // An unredeemed OAuth ticket of the same person, and a note in the example module.
     const journey = await oauthJourney(t, user, { scope: 'snsapi_userinfo' });
     const pair = await loginAs(t, user);
-    await db.query(`UPDATE users SET phone = '+8613911112222' WHERE id = $1`, [pair.user.id]);
+    const phone = uniquePhone();
+    await db.query(`UPDATE users SET phone = $2 WHERE id = $1`, [pair.user.id, `+86${phone}`]);
     await t.http.post('/notes').set(bearer(pair.accessToken)).send({ text: 'my secret plans' }).expect(201);
 
     await deleteAccount(pair.accessToken).expect(204);
@@ -72,7 +73,7 @@ describe('account deletion', () => {
     const admin = await signInAsAdmin(t);
     const detail = (await t.http.get(`/admin/api/users/${pair.user.id}`).set(bearer(admin.accessToken)).expect(200)).body;
     expect(detail).toMatchObject({ status: 'deleted', nickname: null, phone: null, unionid: null, identities: [], sessions: [] });
-    expect(JSON.stringify(detail)).not.toMatch(/127\.0\.0\.1|my secret plans|13911112222/);
+    expect(JSON.stringify(detail)).not.toMatch(new RegExp(`127\\.0\\.0\\.1|my secret plans|${phone}`));
     const listed = (await t.http.get('/admin/api/users').query({ status: 'deleted', q: pair.user.id }).set(bearer(admin.accessToken)).expect(200)).body;
     expect(listed.items).toEqual([expect.objectContaining({ id: pair.user.id, status: 'deleted', nickname: null, identities: [] })]);
     expect((await t.http.post(`/admin/api/users/${pair.user.id}/enable`).set(bearer(admin.accessToken)).expect(404)).body.error).toBe('not_found');

@@ -8,9 +8,10 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { DEMO_APPS } from '../../src/sandbox/demo-apps';
 import { freePort } from '../support/global-setup';
+import { HostSignUpRules } from '../support/host-app/accounts';
 import { hostAppModule } from '../support/host-app/host-app.module';
 import { pkce } from '../support/oauth';
-import { persona, startTestApp, TestApp } from '../support/test-app';
+import { persona, startTestApp, TestApp, uniquePhone } from '../support/test-app';
 
 const MINIPROGRAM = DEMO_APPS.find((app) => app.type === 'miniprogram')!;
 const OFFICIAL_ACCOUNT = DEMO_APPS.find((app) => app.type === 'official_account')!;
@@ -67,6 +68,8 @@ describe.each(['express', 'fastify'] as const)('a host app of its own imports th
     await wechat?.close();
     await withDatabase('drop', databaseName);
   });
+
+  const hostDb = () => host.get<{ query(sql: string, params?: unknown[]): Promise<unknown> }>('hostDataSource');
 
   async function miniProgramLogin(): Promise<{ accessToken: string; user: { id: string } }> {
     const { code } = (await wechat.http.post('/sandbox/wx.login').send({ appid: MINIPROGRAM.appid, user: persona() }).expect(200)).body as { code: string };
@@ -126,6 +129,48 @@ describe.each(['express', 'fastify'] as const)('a host app of its own imports th
     await orders.query('INSERT INTO host_orders (user_id) VALUES ($1)', [login.user.id]);
     const rows = (await orders.query('SELECT count(*)::int AS n FROM host_orders WHERE user_id = $1', [login.user.id])) as Array<{ n: number }>;
     expect(rows[0].n).toBe(1);
+  });
+
+  describe('users the host made itself', () => {
+    const bearerOf = (pair: { accessToken: string }) => ({ Authorization: `Bearer ${pair.accessToken}` });
+
+    async function wxCode(user: string): Promise<string> {
+      return ((await wechat.http.post('/sandbox/wx.login').send({ appid: MINIPROGRAM.appid, user }).expect(200)).body as { code: string }).code;
+    }
+
+    it('lets the host sign-up hook attach an unknown WeChat identity to a user the host chose', async () => {
+      const { id } = (await http.post('/api/accounts').send({ nickname: 'Made by the host' }).expect(201)).body as { id: string };
+      host.get(HostSignUpRules).next = { action: 'attach', userId: id };
+      const login = await http.post('/api/auth/wechat/miniprogram/login').send({ code: await wxCode(persona()) }).expect(200);
+      expect(login.body.user).toMatchObject({ id, isNew: false, nickname: 'Made by the host' });
+    });
+
+    it('refuses with account_not_found when the hook refuses, and makes no user', async () => {
+      const users = async () => ((await hostDb().query('SELECT count(*)::int AS n FROM users')) as Array<{ n: number }>)[0].n;
+      const before = await users();
+      host.get(HostSignUpRules).next = { action: 'refuse' };
+      const refused = await http.post('/api/auth/wechat/miniprogram/login').send({ code: await wxCode(persona()) }).expect(403);
+      expect(refused.body).toEqual({ statusCode: 403, error: 'account_not_found', message: expect.any(String) });
+      expect(await users()).toBe(before);
+    });
+
+    it('keeps one user id through the host sign-in, a Mini Program bind and then WeChat alone', async () => {
+      const phone = uniquePhone();
+      const { id } = (await http.post('/api/accounts').send({ phone }).expect(201)).body as { id: string };
+      expect((await http.get(`/api/accounts/by-phone/${phone}`).expect(200)).body).toEqual({ id });
+      await http.post('/api/accounts').send({ phone }).expect(409);
+
+      const hostSession = (await http.post(`/api/accounts/${id}/sign-in`).expect(201)).body as { accessToken: string };
+      expect((await http.get('/api/orders').set(bearerOf(hostSession)).expect(200)).body).toEqual({ userId: id });
+
+      const user = persona();
+      await http.post('/api/auth/wechat/miniprogram/bind').set(bearerOf(hostSession)).send({ code: await wxCode(user) }).expect(200);
+      const wechatOnly = await http.post('/api/auth/wechat/miniprogram/login').send({ code: await wxCode(user) }).expect(200);
+      expect(wechatOnly.body.user.id).toBe(id);
+      const { openid } = (await http.get(`/api/accounts/${id}/openid/${MINIPROGRAM.key}`).expect(200)).body as { openid: string };
+      expect(openid).toEqual(expect.any(String));
+      expect((await http.get(`/api/accounts/${id}/openid/${OFFICIAL_ACCOUNT.key}`).expect(200)).body).toEqual({ openid: null });
+    });
   });
 
   it('refuses a WebSocket message without a token, where a @Public() one is answered', async () => {

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { stableId } from '../../src/sandbox/sandbox-world';
 import { OFFICIAL_ACCOUNT, oauthJourney, oauthLogin, onApp, pkce, redeemTicket, setPersona, WEBSITE } from '../support/oauth';
-import { MINIPROGRAM, persona, startTestApp, TestApp, TokenPairBody, wxLogin } from '../support/test-app';
+import { MINIPROGRAM, persona, startTestApp, TestApp, TokenPairBody, uniquePhone, wxLogin } from '../support/test-app';
 
 type AppName = 'miniprogram' | 'official account' | 'website';
 const APPS: AppName[] = ['miniprogram', 'official account', 'website'];
@@ -80,7 +80,8 @@ describe('one user across all apps', () => {
     const user = persona('merge');
     await setPersona(t, { user, unionidWithheld: true });
     const early = await loginOn('miniprogram', user);
-    await db().query(`UPDATE users SET phone = '+8613800000000' WHERE id = $1`, [early.user.id]);
+    const phone = `+86${uniquePhone()}`;
+    await db().query(`UPDATE users SET phone = $2 WHERE id = $1`, [early.user.id, phone]);
     await setPersona(t, { user, unionidWithheld: false, nickname: 'Merged Mei' });
     const other = await loginOn('official account', user);
     expect(other.user.id).not.toBe(early.user.id);
@@ -91,7 +92,7 @@ describe('one user across all apps', () => {
 
     expect(await db().query(`SELECT 1 FROM users WHERE id = $1`, [early.user.id])).toHaveLength(0);
     const [survivor] = (await db().query(`SELECT phone, unionid FROM users WHERE id = $1`, [other.user.id])) as Array<{ phone: string; unionid: string }>;
-    expect(survivor).toEqual({ phone: '+8613800000000', unionid: expect.stringMatching(/^u/) });
+    expect(survivor).toEqual({ phone, unionid: expect.stringMatching(/^u/) });
     const sessions = (await db().query(`SELECT user_id FROM sessions WHERE user_id = ANY($1)`, [[early.user.id, other.user.id]])) as Array<{ user_id: string }>;
     expect(sessions.map((session) => session.user_id)).toEqual([other.user.id, other.user.id, other.user.id]);
     const events = (await db().query(`SELECT kind, user_id, detail FROM login_events WHERE user_id = ANY($1) ORDER BY created_at`, [

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import type { Response } from 'supertest';
 import { ageAppToken, bearer, callsDuring, GET_PHONE_NUMBER, invalidateAppToken, phoneCode, PHONE, STABLE_TOKEN } from '../support/miniprogram-data';
-import { loginAs, persona, startTestApp, TestApp, wxLogin } from '../support/test-app';
+import { loginAs, persona, startTestApp, TestApp, uniquePhone, wxLogin } from '../support/test-app';
 
 describe('Mini Program phone number (real app, real PostgreSQL, sandbox over HTTP)', () => {
   let t: TestApp;
@@ -19,11 +19,29 @@ describe('Mini Program phone number (real app, real PostgreSQL, sandbox over HTT
   it("binds the number behind the button's code to the caller", async () => {
     const user = persona();
     const { accessToken } = await loginAs(t, user);
-    const code = await phoneCode(t, user, '13912345678');
+    const phone = uniquePhone();
+    const code = await phoneCode(t, user, phone);
     const response = await t.http.post(PHONE).set(bearer(accessToken)).send({ code }).expect(200);
-    expect(response.body).toEqual({ phoneNumber: '+8613912345678', purePhoneNumber: '13912345678', countryCode: '86' });
+    expect(response.body).toEqual({ phoneNumber: `+86${phone}`, purePhoneNumber: phone, countryCode: '86' });
     const me = await t.http.get('/auth/me').set(bearer(accessToken)).expect(200);
-    expect(me.body.phone).toBe('+8613912345678');
+    expect(me.body.phone).toBe(`+86${phone}`);
+  });
+
+  it('gives a verified number to one user only: another binding it gets phone_in_use, two at once one each', async () => {
+    const phone = uniquePhone();
+    const [first, second] = [persona(), persona()];
+    const [firstPair, secondPair] = await Promise.all([loginAs(t, first), loginAs(t, second)]);
+    await t.http.post(PHONE).set(bearer(firstPair.accessToken)).send({ code: await phoneCode(t, first, phone) }).expect(200);
+    // Binding it again is no conflict with oneself.
+    await t.http.post(PHONE).set(bearer(firstPair.accessToken)).send({ code: await phoneCode(t, first, phone) }).expect(200);
+    const refused = await t.http.post(PHONE).set(bearer(secondPair.accessToken)).send({ code: await phoneCode(t, second, phone) }).expect(409);
+    expect(refused.body).toEqual({ statusCode: 409, error: 'phone_in_use', message: expect.any(String) });
+    expect((await t.http.get('/auth/me').set(bearer(secondPair.accessToken)).expect(200)).body.phone).toBeNull();
+
+    const racedPhone = uniquePhone();
+    const codes = await Promise.all([phoneCode(t, first, racedPhone), phoneCode(t, second, racedPhone)]);
+    const raced = await Promise.all([firstPair, secondPair].map((pair, i) => t.http.post(PHONE).set(bearer(pair.accessToken)).send({ code: codes[i] })));
+    expect(raced.map((answer) => answer.status).sort()).toEqual([200, 409]);
   });
 
   it('says so when the frontend sends a wx.login code instead of the phone code', async () => {

@@ -53,6 +53,7 @@ const EXPECTED = [
   'POST /auth/logout  signed in',
   'POST /auth/logout-all  signed in',
   'POST /auth/refresh  public',
+  'POST /auth/signup/phone  public',
   'POST /auth/ticket  public',
   'POST /auth/tickets  signed in',
   'POST /auth/wechat/app/login  public',

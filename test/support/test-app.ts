@@ -1,5 +1,5 @@
 import { INestApplication, Type } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createApp } from '../../src/app/app.factory';
 import { AppConfig, loadAppConfig } from '../../src/app/config/app-config';
@@ -54,6 +54,14 @@ export function unknownCode(): string {
 /** A WeChat user nobody else in the test run uses. */
 export function persona(label = 'p'): string {
   return `${label}-${randomUUID()}`;
+}
+
+/**
+ * A mainland mobile number nobody else in the run holds: a verified phone
+ * belongs to one user, and the shared database keeps users across runs.
+ */
+export function uniquePhone(): string {
+  return `139${String(randomBytes(4).readUInt32BE() % 100_000_000).padStart(8, '0')}`;
 }
 
 /** What wx.login() gives `user` in the Mini Program. */

@@ -63,6 +63,16 @@ describe('WechatAuthModule options', () => {
     expect(refusal({ ...VALID, throttling: { storage: {} } })).toContain('throttling.storage: must implement ThrottlerStorage');
   });
 
+  it('takes a sign-up mode or a hook of the host, and refuses anything else', async () => {
+    const candidate = {} as Parameters<ReturnType<typeof resolveWechatAuthConfig>['signUp']['decide']>[0];
+    expect(await resolveWechatAuthConfig(VALID).signUp.decide(candidate)).toEqual({ action: 'create' });
+    expect(await resolveWechatAuthConfig({ ...VALID, signUp: 'existing-only' }).signUp.decide(candidate)).toEqual({ action: 'refuse' });
+    expect(await resolveWechatAuthConfig({ ...VALID, signUp: 'require-phone' }).signUp.decide(candidate)).toEqual({ action: 'require-phone' });
+    const hook = { decide: () => ({ action: 'attach' as const, userId: 'u1' }) };
+    expect(resolveWechatAuthConfig({ ...VALID, signUp: hook }).signUp).toBe(hook);
+    expect(refusal({ ...VALID, signUp: 'invite-only' })).toContain('signUp: must be one of create, existing-only, require-phone');
+  });
+
   it('never puts a secret into its message', () => {
     const secret = 'short-but-secret';
     expect(refusal({ ...VALID, jwt: { secret } })).not.toContain(secret);

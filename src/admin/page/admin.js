@@ -6,7 +6,7 @@
   var TOKENS = 'wechat-auth-admin-tokens';
   var VERIFIER = 'wechat-auth-admin-pkce-verifier';
   var SIGN_IN_ERRORS = ['authorization_denied', 'wechat_code_invalid', 'wechat_code_used', 'wechat_unavailable', 'wechat_rate_limited',
-    'wechat_user_blocked', 'snapshot_user', 'user_disabled', 'rate_limited', 'invalid_request', 'service_unavailable'];
+    'wechat_user_blocked', 'snapshot_user', 'user_disabled', 'account_not_found', 'rate_limited', 'invalid_request', 'service_unavailable'];
   var state = { page: 1, pageSize: 20, total: 0, selected: null, config: null };
 
   function $(id) { return document.getElementById(id); }

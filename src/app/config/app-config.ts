@@ -4,6 +4,7 @@ import { isAppSecretShaped, weakKeyReason, weakSecretReason } from './secret-str
 import { Env, envSchema } from './env.schema';
 import { WechatApp } from '../../wechat-auth/wechat/apps/wechat-app';
 import type { WechatAuthConfig } from '../../wechat-auth';
+import { signUpHook } from '../../wechat-auth/users/sign-up-policy';
 
 export interface SigningKey {
   kid: string;
@@ -69,6 +70,8 @@ export class AppConfig {
     /** HMAC key of OAuth states. */
     stateSecret: string;
   };
+  /** Who becomes a user by signing in with WeChat (SIGN_UP_POLICY): see WechatAuthModuleOptions.signUp. */
+  signUp!: WechatAuthConfig['signUp'];
   /** How much history is kept: see WechatAuthModuleOptions.retention. */
   retention!: WechatAuthConfig['retention'];
   throttling!: {
@@ -219,6 +222,7 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
       // Derived with a label so the state key is never the token key itself; instances sharing JWT_SECRET agree on it.
       stateSecret: env.OAUTH_STATE_SECRET ?? createHmac('sha256', secret).update('oauth-state').digest('base64url'),
     },
+    signUp: signUpHook(env.SIGN_UP_POLICY),
     retention: {
       maxSessionsPerUserPerApp: env.MAX_SESSIONS_PER_USER_PER_APP,
       endedSessionsGraceDays: env.ENDED_SESSIONS_GRACE_DAYS,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 // One description of an app for the module's options and for WECHAT_APPS.
 import { wechatAppSchema } from '../../wechat-auth/options/options.schema';
+import { SIGN_UP_MODES } from '../../wechat-auth/users/sign-up-policy';
 
 const PLACEHOLDER_SECRETS = /^(change[-_ ]?me|changeme|secret|password|test|example|placeholder|your[-_].*|x+|0+)$/i;
 
@@ -105,6 +106,7 @@ export const envSchema = z.object({
   WECHAT_OPEN_BASE_URL: z.url().optional(),
   WECHAT_TIMEOUT_MS: integer(5000, 100, 60_000),
   WECHAT_MAX_RETRIES: integer(2, 0, 5),
+  SIGN_UP_POLICY: z.enum(SIGN_UP_MODES).default('create'),
   THROTTLE_PER_IP_PER_MINUTE: integer(0, 0, 1_000_000),
   THROTTLE_FAILURES_PER_IP_PER_MINUTE: integer(30, 1, 1_000_000),
   THROTTLE_PER_CREDENTIAL_PER_MINUTE: integer(30, 1, 1_000_000),

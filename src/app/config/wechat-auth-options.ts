@@ -31,6 +31,7 @@ export function wechatAuthOptions(config: AppConfig): WechatAuthModuleOptions {
       maxRetries: config.wechat.maxRetries,
       codeExchangeWindowSeconds: config.wechat.codeExchangeWindowSeconds,
     },
+    signUp: config.signUp,
     retention: { ...config.retention },
     throttling: { ...config.throttling },
   };

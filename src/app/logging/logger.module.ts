@@ -3,7 +3,7 @@ import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 import { requestIdOf } from './request-id';
 
-const SECRET_PARAMS = /^(code|js_code|secret|state|ticket|bindticket|access_token|refresh_token|token|session_key|verifier)$/i;
+const SECRET_PARAMS = /^(code|js_code|secret|state|ticket|bindticket|signupticket|access_token|refresh_token|token|session_key|verifier)$/i;
 
 function redactParams(text: string): string {
   const params = new URLSearchParams(text);

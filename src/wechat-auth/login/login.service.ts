@@ -2,13 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../core/errors/app-error';
 import { User } from '../users/entities/user.entity';
 import { IdentityBinder } from '../users/identity-binder.service';
-import { IdentityLinker, ResolvedLogin } from '../users/identity-linker.service';
+import { IdentityLinker, isPendingSignUp, ResolvedLogin } from '../users/identity-linker.service';
 import { UsersRepository } from '../users/users.repository';
 import { VerifiedWechatIdentity } from '../users/wechat-profile';
 import { LoginEvent } from './login-events/login-event.entity';
 import { LoginEventsRepository } from './login-events/login-events.repository';
 import { ClientInfo, SessionOwnerGone, SessionService } from '../sessions/session.service';
 import { TokenPair } from '../sessions/token-pair';
+import { SignupTickets, SignUpPending } from './sign-up/signup-tickets.service';
 
 export interface LoginAttempt {
   kind: string;
@@ -49,10 +50,15 @@ export class LoginService {
     private readonly sessions: SessionService,
     private readonly users: UsersRepository,
     private readonly events: LoginEventsRepository,
+    private readonly signUps: SignupTickets,
   ) {}
 
-  /** Runs `verify` (the exchange with WeChat) and completes the login; failures are recorded too. */
-  login(attempt: LoginAttempt, verify: () => Promise<VerifiedLogin>): Promise<TokenPair> {
+  /**
+   * Runs `verify` (the exchange with WeChat) and completes the login; failures
+   * are recorded too. An unknown person under the `require-phone` sign-up
+   * policy gets a sign-up ticket instead of a session.
+   */
+  login(attempt: LoginAttempt, verify: () => Promise<VerifiedLogin>): Promise<TokenPair | SignUpPending> {
     return this.recorded(attempt, verify, (resolved) =>
       this.openSession({ identityId: resolved.identity.id, user: resolved.user, isNew: resolved.isNew, appKey: attempt.appKey, client: attempt.client }),
     );
@@ -73,7 +79,7 @@ export class LoginService {
   }
 
   /** Like `login`, for flows that open the session later (the OAuth callback hands out a ticket). */
-  identify(attempt: LoginAttempt, verify: () => Promise<VerifiedLogin>): Promise<ResolvedLogin> {
+  identify(attempt: LoginAttempt, verify: () => Promise<VerifiedLogin>): Promise<ResolvedLogin | SignUpPending> {
     return this.recorded(attempt, verify, async (resolved) => {
       if (resolved.user.status !== 'active') throw new AppError('user_disabled');
       return resolved;
@@ -99,13 +105,19 @@ export class LoginService {
     }
   }
 
-  private async recorded<T>(attempt: LoginAttempt, verify: () => Promise<VerifiedLogin>, finish: (resolved: ResolvedLogin) => Promise<T>): Promise<T> {
+  private async recorded<T>(
+    attempt: LoginAttempt,
+    verify: () => Promise<VerifiedLogin>,
+    finish: (resolved: ResolvedLogin) => Promise<T>,
+  ): Promise<T | SignUpPending> {
     let userId: string | null = null;
     let detail: LoginEvent['detail'] = null;
     try {
       const verified = await verify();
       if (verified.codeCopy) detail = { codeCopy: true };
       const resolved = await this.linker.resolveLogin(verified);
+      // Not a sign-in yet: the history records it when the phone completes it.
+      if (isPendingSignUp(resolved)) return await this.signUps.hold(verified);
       userId = resolved.user.id;
       const result = await finish(resolved);
       await this.record(attempt, { userId, result: 'success', detail });

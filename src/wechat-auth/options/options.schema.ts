@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SIGN_UP_MODES, SignUpHook } from '../users/sign-up-policy';
 import { WECHAT_APP_TYPES } from '../wechat/apps/wechat-app';
 
 const PLACEHOLDER_SECRETS = /^(change[-_ ]?me|changeme|secret|password|test|example|placeholder|your[-_].*|x+|0+)$/i;
@@ -78,6 +79,12 @@ export const optionsSchema = z.object({
     })
     .strict()
     .prefault({}),
+  signUp: z
+    .union([
+      z.enum(SIGN_UP_MODES),
+      z.custom<SignUpHook>((value) => typeof (value as Partial<SignUpHook> | null)?.decide === 'function', 'must have a decide(candidate) method'),
+    ], { error: `must be one of ${SIGN_UP_MODES.join(', ')}, or an object with a decide(candidate) method` })
+    .default('create'),
   retention: z
     .object({
       maxSessionsPerUserPerApp: integer(10, 1, 1000),

@@ -3,6 +3,7 @@ import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { WechatApp } from '../wechat/apps/wechat-app';
 import type { WechatAuthModuleOptions } from './wechat-auth-options';
 import { optionsSchema } from './options.schema';
+import { SignUpHook, signUpHook } from '../users/sign-up-policy';
 
 export interface SigningKey {
   kid: string;
@@ -54,6 +55,8 @@ export class WechatAuthConfig {
     /** HMAC key of OAuth states. */
     stateSecret: string;
   };
+  /** Decides what becomes of a WeChat identity no user holds yet. */
+  signUp!: SignUpHook;
   retention!: {
     maxSessionsPerUserPerApp: number;
     endedSessionsGraceDays: number;
@@ -83,7 +86,7 @@ export function resolveWechatAuthConfig(options: WechatAuthModuleOptions): Wecha
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`);
     throw new WechatAuthOptionsError(`Invalid wechat-auth options: ${problems.join('; ')}`);
   }
-  const { apps, jwt, dataEncryption, wechat, throttling, retention, ...oauth } = parsed.data;
+  const { apps, jwt, dataEncryption, wechat, throttling, retention, signUp, ...oauth } = parsed.data;
   const signingKey = { kid: jwt.keyId ?? keyIdFor(jwt.secret), secret: jwt.secret };
   const dataKey = { kid: dataEncryption.keyId ?? keyIdFor(dataEncryption.key), key: Buffer.from(dataEncryption.key, 'base64') };
   return Object.assign(new WechatAuthConfig(), {
@@ -106,6 +109,7 @@ export function resolveWechatAuthConfig(options: WechatAuthModuleOptions): Wecha
       // Derived with a label so the state key is never the token key itself; instances sharing the JWT secret agree on it.
       stateSecret: oauth.oauthStateSecret ?? createHmac('sha256', jwt.secret).update('oauth-state').digest('base64url'),
     },
+    signUp: signUpHook(signUp),
     retention,
     throttling: { ...throttling, storage: throttling.storage as ThrottlerStorage | undefined },
   });

@@ -1,4 +1,5 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { SignUpPolicy } from '../users/sign-up-policy';
 import type { WechatApp } from '../wechat/apps/wechat-app';
 
 
@@ -49,6 +50,15 @@ export interface WechatAuthModuleOptions {
     /** Copies of one code arriving within this many seconds share the first arrival's answer. */
     codeExchangeWindowSeconds?: number;
   };
+  /**
+   * Who becomes a user by signing in with WeChat (default `create`: everyone).
+   * `existing-only`: only identities already bound to a user sign in; others
+   * get `account_not_found`. `require-phone`: an unknown identity gets a
+   * `signupTicket` and must show its phone (`POST /auth/signup/phone`); it
+   * then joins the user holding that verified phone, or a new one. Or a
+   * `SignUpHook` of the host that decides per identity.
+   */
+  signUp?: SignUpPolicy;
   /** How much history is kept. */
   retention?: {
     /** Live sessions a user keeps per app; opening one more ends the oldest (default 10). */

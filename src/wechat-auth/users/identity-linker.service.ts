@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { identityLockKeys } from '../core/advisory-locks';
+import { AppError } from '../core/errors/app-error';
+import { WechatAuthConfig } from '../options/wechat-auth-config';
 import { CommittedEvent } from '../lifecycle/user-lifecycle.events';
 import { UserLifecycle } from '../lifecycle/user-lifecycle.service';
 import { RevocationEvent } from '../tokens/revocation/revocation-events';
@@ -17,6 +19,15 @@ export interface ResolvedLogin {
   isNew: boolean;
 }
 
+/** An unknown identity under the `require-phone` policy: nothing was written; the person must show a phone first. */
+export interface PendingSignUp {
+  next: 'phone';
+}
+
+export function isPendingSignUp(outcome: ResolvedLogin | PendingSignUp): outcome is PendingSignUp {
+  return 'next' in outcome;
+}
+
 /**
  * The rules of identity: (appid, openid) names one identity; identities that
  * share a unionid belong to one user; a unionid that shows up later links
@@ -29,16 +40,17 @@ export class IdentityLinker {
     private readonly sessionKeys: SessionKeyRepository,
     private readonly lifecycle: UserLifecycle,
     private readonly revocations: RevocationList,
+    private readonly config: WechatAuthConfig,
   ) {}
 
-  async resolveLogin(verified: VerifiedWechatIdentity): Promise<ResolvedLogin> {
+  async resolveLogin(verified: VerifiedWechatIdentity): Promise<ResolvedLogin | PendingSignUp> {
     const resolved = await this.resolveIdentity(verified);
     // Outside the linking transaction on purpose: a session_key that failed to land only means the next encrypted payload asks for wx.login again.
-    if (verified.sessionKey) await this.sessionKeys.replace(resolved.identity.id, verified.sessionKey);
+    if (verified.sessionKey && !isPendingSignUp(resolved)) await this.sessionKeys.replace(resolved.identity.id, verified.sessionKey);
     return resolved;
   }
 
-  private async resolveIdentity(verified: VerifiedWechatIdentity): Promise<ResolvedLogin> {
+  private async resolveIdentity(verified: VerifiedWechatIdentity): Promise<ResolvedLogin | PendingSignUp> {
     const unionid = verified.unionid || null;
     const known = await this.identities.findIdentity(verified.app.appid, verified.openid);
     if (known && !this.needsLinking(known, unionid)) {
@@ -52,6 +64,45 @@ export class IdentityLinker {
     return resolved;
   }
 
+  /**
+   * Who an identity nobody holds (nor its unionid) joins: the user holding
+   * the phone WeChat verified for it (a phone sign-up), else what the sign-up
+   * policy decides. `user` undefined: a new user.
+   */
+  private async signUpOwner(tx: IdentityTransaction, verified: VerifiedWechatIdentity, unionid: string | null): Promise<{ user?: User } | PendingSignUp> {
+    const { app, openid, verifiedPhone } = verified;
+    if (verifiedPhone) {
+      const holder = await tx.lockUser({ phone: verifiedPhone });
+      return { user: holder ? await this.attachable(tx, holder, app.appid, unionid, 'phone_in_use') : undefined };
+    }
+    const candidate = { app: { key: app.key, type: app.type, appid: app.appid }, openid, unionid, profile: verified.profile ?? {}, manager: tx.manager };
+    const decision = await this.config.signUp.decide(candidate);
+    switch (decision.action) {
+      case 'create':
+        return {};
+      case 'refuse':
+        throw new AppError('account_not_found');
+      case 'require-phone':
+        return { next: 'phone' };
+      case 'attach': {
+        const user = await tx.lockUser({ id: decision.userId });
+        if (!user) throw new Error(`The sign-up hook chose user ${decision.userId}, which does not exist`);
+        return { user: await this.attachable(tx, user, app.appid, unionid, 'account_not_found') };
+      }
+    }
+  }
+
+  /**
+   * A user an unknown identity may join: not another WeChat person (another
+   * unionid, or another account in the same app). `refusal` is what the
+   * person hears otherwise.
+   */
+  private async attachable(tx: IdentityTransaction, user: User, appid: string, unionid: string | null, refusal: 'phone_in_use' | 'account_not_found'): Promise<User> {
+    const otherPerson = (user.unionid !== null && unionid !== null && user.unionid !== unionid) || (await tx.hasIdentityIn(user.id, appid));
+    if (otherPerson) throw new AppError(refusal);
+    return user;
+  }
+
   private needsLinking(identity: WechatIdentity, unionid: string | null): boolean {
     return unionid !== null && (identity.unionid !== unionid || identity.user?.unionid !== unionid);
   }
@@ -63,22 +114,27 @@ export class IdentityLinker {
     unionid: string | null,
     committed: CommittedEvent[],
     revoked: RevocationEvent[],
-  ): Promise<ResolvedLogin> {
-    const { app, openid } = verified;
+  ): Promise<ResolvedLogin | PendingSignUp> {
+    const { app, openid, verifiedPhone } = verified;
     const profile = verified.profile ?? {};
-    await tx.lock(identityLockKeys(app.appid, openid, unionid));
+    // A phone sign-up also serialises on the phone, so two people showing one new number cannot both create a user with it.
+    await tx.lock([...identityLockKeys(app.appid, openid, unionid), ...(verifiedPhone ? [`phone:${verifiedPhone}`] : [])]);
 
     // Re-read under the lock: a concurrent login may have created or linked these rows.
     const identity = await tx.findIdentity(app.appid, openid);
     const unionUser = unionid ? await tx.findUserByUnionid(unionid) : null;
 
     if (!identity) {
-      const user = unionUser ?? (await tx.createUser(unionid, profile));
+      const owner = unionUser ? { user: unionUser } : await this.signUpOwner(tx, verified, unionid);
+      if ('next' in owner) return owner;
+      const user = owner.user ?? (await tx.createUser(unionid, profile, verifiedPhone));
+      const isNew = !owner.user;
+      if (owner.user && unionid && !owner.user.unionid) await tx.setUserUnionid(user.id, unionid);
       const created = await tx.createIdentity({ userId: user.id, appKey: app.key, appid: app.appid, appType: app.type, openid, unionid });
-      if (!unionUser) committed.push({ name: 'user.created', payload: { userId: user.id, identityId: created.id, appKey: app.key } });
-      committed.push({ name: 'identity.bound', payload: { userId: user.id, identityId: created.id, appKey: app.key, newUser: !unionUser } });
-      // A new user was created signed in; a known one (found by unionid) records this login.
-      return { user: unionUser ? await tx.touchLogin(created.id, profile) : user, identity: created, isNew: !unionUser };
+      if (isNew) committed.push({ name: 'user.created', payload: { userId: user.id, identityId: created.id, appKey: app.key } });
+      committed.push({ name: 'identity.bound', payload: { userId: user.id, identityId: created.id, appKey: app.key, newUser: isNew } });
+      // A new user was created signed in; a known one records this login.
+      return { user: isNew ? user : await tx.touchLogin(created.id, profile), identity: created, isNew };
     }
 
     let userId = identity.userId;

@@ -6,6 +6,7 @@ import { AppError } from '../core/errors/app-error';
 import { User } from './entities/user.entity';
 import { WechatIdentity } from './entities/wechat-identity.entity';
 import { cleanProfile } from './profile-rules';
+import { rethrowPhoneInUse } from './verified-phone';
 import { REVOCATION_CHANNEL, RevocationEvent } from '../tokens/revocation/revocation-events';
 
 export interface NewIdentity {
@@ -114,13 +115,26 @@ export class IdentityTransaction {
     return this.db.findOne(User, { where: { unionid } });
   }
 
-  /** A user signing in for the first time. */
-  async createUser(unionid: string | null, given: ProfileUpdate): Promise<User> {
+  /** A live (not deleted) user found by id or verified phone, share-locked so a merge or deletion of it waits for this transaction. */
+  async lockUser(by: { id: string } | { phone: string }): Promise<User | null> {
+    const [column, value] = 'id' in by ? ['id', by.id] : ['phone', by.phone];
+    const rows = (await this.db.query(`SELECT ${USER_COLUMNS} FROM users WHERE ${column} = $1 AND status <> 'deleted' FOR SHARE`, [value])) as UserRow[];
+    return rows[0] ? this.db.create(User, rows[0]) : null;
+  }
+
+  /** Whether the user already signs in to that app (with another WeChat account, then). */
+  async hasIdentityIn(userId: string, appid: string): Promise<boolean> {
+    const rows = (await this.db.query(`SELECT 1 FROM wechat_identities WHERE user_id = $1 AND appid = $2 LIMIT 1`, [userId, appid])) as unknown[];
+    return rows.length > 0;
+  }
+
+  /** A user signing in for the first time; `phone`: one WeChat verified for them. */
+  async createUser(unionid: string | null, given: ProfileUpdate, phone: string | null = null): Promise<User> {
     const profile = cleanProfile(given);
     const rows = (await this.db.query(
-      `INSERT INTO users (unionid, nickname, avatar_url, last_login_at) VALUES ($1, $2, $3, now()) RETURNING ${USER_COLUMNS}`,
-      [unionid, profile.nickname ?? null, profile.avatarUrl ?? null],
-    )) as UserRow[];
+      `INSERT INTO users (unionid, nickname, avatar_url, phone, last_login_at) VALUES ($1, $2, $3, $4, now()) RETURNING ${USER_COLUMNS}`,
+      [unionid, profile.nickname ?? null, profile.avatarUrl ?? null, phone],
+    ).catch(rethrowPhoneInUse)) as UserRow[];
     return this.db.create(User, rows[0]);
   }
 
@@ -177,7 +191,9 @@ export class IdentityTransaction {
     const params = [fromUserId, intoUserId];
     // Locked first: a session being opened for the vanishing user waits and then fails its foreign key
     // (and is retried for the survivor) instead of slipping in after the move and dying with the row.
-    await this.db.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [fromUserId]);
+    const [from] = (await this.db.query('SELECT phone FROM users WHERE id = $1 FOR UPDATE', [fromUserId])) as Array<{ phone: string | null }>;
+    // One user per verified phone: the phone leaves the merged-away user before the survivor may take it.
+    if (from?.phone) await this.db.query('UPDATE users SET phone = NULL WHERE id = $1', [fromUserId]);
     await this.db.query('UPDATE wechat_identities SET user_id = $2 WHERE user_id = $1', params);
     await this.db.query('UPDATE sessions SET user_id = $2 WHERE user_id = $1', params);
     await this.db.query('UPDATE login_events SET user_id = $2 WHERE user_id = $1', params);
@@ -185,7 +201,7 @@ export class IdentityTransaction {
       `UPDATE users AS into_user SET
          nickname = COALESCE(into_user.nickname, from_user.nickname),
          avatar_url = COALESCE(into_user.avatar_url, from_user.avatar_url),
-         phone = COALESCE(into_user.phone, from_user.phone),
+         phone = COALESCE(into_user.phone, $3),
          roles = ARRAY(SELECT DISTINCT unnest(into_user.roles || from_user.roles) ORDER BY 1),
          created_at = LEAST(into_user.created_at, from_user.created_at),
          -- A disabled account must not become usable again by turning out to be someone's second account.
@@ -195,7 +211,7 @@ export class IdentityTransaction {
        FROM users AS from_user
        WHERE into_user.id = $2 AND from_user.id = $1
        RETURNING into_user.status`,
-      params,
+      [...params, from?.phone ?? null],
     )) as [unknown[], number];
     const survivorDisabled = (moved as Array<{ status: string }>)[0]?.status === 'disabled';
     await this.db.query('DELETE FROM users WHERE id = $1', [fromUserId]).catch((error: { driverError?: { code?: string; table?: string } }) => {

@@ -3,15 +3,18 @@ import { InjectWechatAuthDataSource } from '../core/data-source';
 import { DataSource } from 'typeorm';
 import type { ProfileUpdate } from './identity.repository';
 import { cleanProfile } from './profile-rules';
+import { rethrowPhoneInUse } from './verified-phone';
 
 /** What a user tells us about themselves through WeChat once signed in: phone number and profile. */
 @Injectable()
 export class UserProfileRepository {
   constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
 
-  /** False when the user no longer exists (merged away or deleted). */
+  /** False when the user no longer exists (merged away or deleted); `phone_in_use` when another user holds the number. */
   async setPhone(userId: string, phone: string): Promise<boolean> {
-    const [, affected] = (await this.dataSource.query(`UPDATE users SET phone = $2, updated_at = now() WHERE id = $1 AND status <> 'deleted'`, [userId, phone])) as [unknown, number];
+    const [, affected] = (await this.dataSource
+      .query(`UPDATE users SET phone = $2, updated_at = now() WHERE id = $1 AND status <> 'deleted'`, [userId, phone])
+      .catch(rethrowPhoneInUse)) as [unknown, number];
     return affected > 0;
   }
 

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, Not } from 'typeorm';
 import { identityLockKeys, takeAdvisoryLocks } from '../core/advisory-locks';
 import { InjectWechatAuthDataSource } from '../core/data-source';
 import { User } from './entities/user.entity';
 import { WechatIdentity } from './entities/wechat-identity.entity';
+import { rethrowPhoneInUse } from './verified-phone';
 
 @Injectable()
 export class UsersRepository {
@@ -40,6 +41,27 @@ export class UsersRepository {
     });
   }
 
+  /** A user the host makes (no WeChat identity yet); `db`: the host's transaction, if it has one. */
+  async create(fields: { phone: string | null; nickname: string | null; roles: string[] }, db: EntityManager = this.dataSource.manager): Promise<User> {
+    const rows = (await db
+      .query(`INSERT INTO users (phone, nickname, roles) VALUES ($1, $2, $3) RETURNING id`, [fields.phone, fields.nickname, fields.roles])
+      .catch(rethrowPhoneInUse)) as Array<{ id: string }>;
+    return (await db.findOne(User, { where: { id: rows[0].id }, relations: { identities: true } }))!;
+  }
+
+  /** The live user holding a verified phone number, with identities. */
+  findByPhone(phone: string): Promise<User | null> {
+    return this.dataSource.manager.findOne(User, { where: { phone, status: Not('deleted') }, relations: { identities: true } });
+  }
+
+  /** The openid a user has in one app, or null when they never signed in to it. */
+  async openidIn(userId: string, appKey: string): Promise<string | null> {
+    const rows = (await this.dataSource.query(`SELECT openid FROM wechat_identities WHERE user_id = $1 AND app_key = $2 ORDER BY created_at LIMIT 1`, [
+      userId,
+      appKey,
+    ])) as Array<{ openid: string }>;
+    return rows[0]?.openid ?? null;
+  }
 
   findWithIdentities(id: string): Promise<User | null> {
     return this.dataSource.manager.findOne(User, {

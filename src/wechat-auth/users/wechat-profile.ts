@@ -9,4 +9,6 @@ export interface VerifiedWechatIdentity {
   profile?: ProfileUpdate;
   /** Mini Program only: the key of the user's encrypted data, replaced at every login and stored encrypted. */
   sessionKey?: string;
+  /** A phone sign-up: the phone number WeChat verified for this person (getPhoneNumber). */
+  verifiedPhone?: string;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Browser, chromium } from 'playwright-core';
 import { bearer, database, grantAdmin } from '../../support/admin';
 import { oauthJourney } from '../../support/oauth';
-import { loginAs, persona, startTestApp, TestApp } from '../../support/test-app';
+import { loginAs, persona, startTestApp, TestApp, uniquePhone } from '../../support/test-app';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', '..', 'artifacts');
@@ -40,7 +40,8 @@ suite('the admin page in a browser', () => {
     await grantAdmin(t, admin.user.id);
     const tag = `browser${Date.now()}`;
     const target = await loginAs(t, persona('browser-target'));
-    await database(t).query(`UPDATE users SET nickname = $2, phone = '13812345678' WHERE id = $1`, [target.user.id, `${tag} <b>Target</b>`]);
+    const phone = uniquePhone();
+    await database(t).query(`UPDATE users SET nickname = $2, phone = $3 WHERE id = $1`, [target.user.id, `${tag} <b>Target</b>`, phone]);
 
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     const problems: string[] = [];
@@ -70,7 +71,7 @@ suite('the admin page in a browser', () => {
     await row.click();
     await page.waitForSelector('#detail:not([hidden])');
     expect(await page.locator('#detail-title').innerText()).toBe(`${tag} <b>Target</b>`);
-    expect(await page.locator('#detail-fields').innerText()).toContain('13812345678');
+    expect(await page.locator('#detail-fields').innerText()).toContain(phone);
     expect(await page.locator('#identities tbody tr').count()).toBe(1);
     expect(await page.locator('#sessions tbody tr').first().innerText()).toContain('last used');
 

@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { WECHAT_AUTH_ENTITIES, WECHAT_AUTH_MIGRATIONS, WechatAuthModule, WechatAuthModuleOptions } from '../../../src/wechat-auth';
 import { DEMO_APPS } from '../../../src/sandbox/demo-apps';
 import { HostOrder, HostOrders1799000000000, OrdersModule } from './orders';
+import { HostAccountsModule, HostSignUpRules, HostSignUpRulesModule } from './accounts';
 
 export const HOST_CONNECTION = 'host';
 
@@ -42,12 +43,14 @@ export function hostAppModule(settings: HostSettings) {
       }),
       ThrottlerModule.forRoot([{ ttl: 60_000, limit: 1000 }]),
       WechatAuthModule.forRootAsync({
-        imports: [ConfigModule],
-        inject: [ConfigService],
-        useFactory: (config: ConfigService) => config.getOrThrow<WechatAuthModuleOptions>('wechatAuth'),
+        imports: [ConfigModule, HostSignUpRulesModule],
+        inject: [ConfigService, HostSignUpRules],
+        // The host's own provider decides who may sign up with WeChat.
+        useFactory: (config: ConfigService, signUp: HostSignUpRules) => ({ ...config.getOrThrow<WechatAuthModuleOptions>('wechatAuth'), signUp }),
         dataSourceName: HOST_CONNECTION,
       }),
       OrdersModule,
+      HostAccountsModule,
     ],
     providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
   })

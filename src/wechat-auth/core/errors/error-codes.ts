@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   user_disabled: { status: 403, message: 'This account is disabled.' },
   forbidden: { status: 403, message: 'You do not have the role this needs.' },
   reauthentication_required: { status: 403, message: 'Sign in again (not a refresh) and retry within 5 minutes.' },
+  account_not_found: { status: 403, message: 'This WeChat account is not registered here. Sign up the way the app asks, then bind WeChat.' },
+  phone_in_use: { status: 409, message: 'Another account holds this phone number.' },
   ticket_invalid: { status: 401, message: 'The login ticket is unknown, used or expired.' },
   rate_limited: { status: 429, message: 'Too many requests. Slow down.' },
   not_found: { status: 404, message: 'Not found.' },

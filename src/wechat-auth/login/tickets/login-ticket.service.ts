@@ -11,6 +11,8 @@ import { WechatAppRegistry } from '../../wechat/apps/wechat-app-registry';
 import { OAUTH_APP_TYPES } from '../../wechat/apps/wechat-app';
 import { BindTicketsRepository } from './bind-tickets.repository';
 import { LoginTicketsRepository, NewLoginTicket } from './login-tickets.repository';
+import { SignupTickets } from '../sign-up/signup-tickets.service';
+import { hashTicket, TICKET_PATTERN } from './ticket-hash';
 
 export interface HandOffTicket {
   ticket: string;
@@ -18,12 +20,7 @@ export interface HandOffTicket {
 }
 
 export const TICKET_TTL_SECONDS = 60;
-export const TICKET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const PURGE_EVERY_MS = 60_000;
-
-function hashTicket(ticket: string): Buffer {
-  return createHash('sha256').update(ticket).digest();
-}
 
 function verifierMatches(challenge: Buffer | null | undefined, verifier: string | undefined): boolean {
   if (!challenge) return true;
@@ -40,7 +37,7 @@ export class LoginTicketService implements OnModuleDestroy {
   private readonly logger = new Logger(LoginTicketService.name);
   private readonly purgeTimer = setInterval(
     () =>
-      void Promise.all([this.tickets.purgeExpired(), this.bindTickets.purgeExpired()]).catch((error: Error) =>
+      void Promise.all([this.tickets.purgeExpired(), this.bindTickets.purgeExpired(), this.signUps.purgeExpired()]).catch((error: Error) =>
         this.logger.warn(`Could not purge expired tickets: ${error.message}`),
       ),
     PURGE_EVERY_MS,
@@ -52,6 +49,7 @@ export class LoginTicketService implements OnModuleDestroy {
     private readonly events: LoginEventsRepository,
     private readonly bindTickets: BindTicketsRepository,
     private readonly apps: WechatAppRegistry,
+    private readonly signUps: SignupTickets,
   ) {}
 
   async issue(ticket: NewLoginTicket): Promise<string> {

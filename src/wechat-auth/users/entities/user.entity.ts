@@ -7,7 +7,8 @@ export type UserStatus = 'active' | 'disabled' | 'deleted';
 @Entity({ name: 'users' })
 @Check('users_status_check', `status IN ('active', 'disabled', 'deleted')`)
 @Index('users_unionid_key', ['unionid'], { unique: true, where: 'unionid IS NOT NULL' })
-@Index('users_phone_idx', ['phone'], { where: 'phone IS NOT NULL' })
+// One user per verified phone number (PHONE_UNIQUE_INDEX).
+@Index('users_phone_key', ['phone'], { unique: true, where: 'phone IS NOT NULL' })
 @Index('users_status_changed_at_idx', ['statusChangedAt'], { where: 'status_changed_at IS NOT NULL' })
 // The admin list pages newest first; the migration orders these (created_at DESC, id DESC), which TypeORM cannot say.
 @Index('users_created_at_id_idx', ['createdAt', 'id'])

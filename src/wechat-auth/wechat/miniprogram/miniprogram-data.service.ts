@@ -37,14 +37,18 @@ export class MiniProgramDataService {
   ) {}
 
   async bindPhone(userId: string, body: PhoneNumberDto): Promise<PhoneNumberView> {
-    const app = this.apps.resolve(body.app, ['miniprogram']);
-    const info = await this.appTokens.withToken(app, (token) => this.wechat.getPhoneNumber(app, token, body.code)).catch((error: unknown) => {
+    const phone = await this.verifiedPhone(this.apps.resolve(body.app, ['miniprogram']), body.code);
+    if (!(await this.profiles.setPhone(userId, phone.phoneNumber))) throw accountGone();
+    return phone;
+  }
+
+  /** The phone number WeChat vouches for behind a getPhoneNumber code of that Mini Program. */
+  async verifiedPhone(app: WechatApp, code: string): Promise<PhoneNumberView> {
+    const info = await this.appTokens.withToken(app, (token) => this.wechat.getPhoneNumber(app, token, code)).catch((error: unknown) => {
       if (error instanceof WechatApiError && error.errcode === 40029) throw new AppError('wechat_code_invalid', PHONE_CODE_REFUSED);
       throw error;
     });
-    const phone = this.checkPhone(app, info);
-    if (!(await this.profiles.setPhone(userId, phone.phoneNumber))) throw accountGone();
-    return phone;
+    return this.checkPhone(app, info);
   }
 
   async updateProfile(userId: string, body: EncryptedProfileDto): Promise<UserView> {

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { HttpRequest } from '../../core/http/http-request';
 import { FollowsApiConventions } from '../../core/http/http-conventions';
 import { TokenPair } from '../../sessions/token-pair';
+import type { SignUpPending } from '../../login/sign-up/signup-tickets.service';
 import { CodeLoginRoute } from '../code-login-route';
 import { MiniProgramLoginDto } from './miniprogram-login.dto';
 import { MINIPROGRAM_STRATEGY } from './miniprogram.strategy';
@@ -12,7 +13,7 @@ import { MINIPROGRAM_STRATEGY } from './miniprogram.strategy';
 @Controller('auth/wechat/miniprogram')
 export class MiniProgramController {
   @CodeLoginRoute('login', MINIPROGRAM_STRATEGY, MiniProgramLoginDto)
-  login(@Req() request: HttpRequest & { user: TokenPair }): TokenPair {
+  login(@Req() request: HttpRequest & { user: TokenPair | SignUpPending }): TokenPair | SignUpPending {
     return request.user;
   }
 }

@@ -4,6 +4,7 @@ import type { HttpRequest } from '../../core/http/http-request';
 import { Strategy } from 'passport-custom';
 import { LoginService } from '../../login/login.service';
 import { TokenPair } from '../../sessions/token-pair';
+import type { SignUpPending } from '../../login/sign-up/signup-tickets.service';
 import { validateBody } from '../../core/http/validation';
 import { WechatAppRegistry } from '../apps/wechat-app-registry';
 import { clientInfo } from '../../core/client-info';
@@ -26,7 +27,7 @@ export class MiniProgramStrategy extends PassportStrategy(Strategy, MINIPROGRAM_
     super();
   }
 
-  async validate(request: HttpRequest): Promise<TokenPair> {
+  async validate(request: HttpRequest): Promise<TokenPair | SignUpPending> {
     const body = validateBody(MiniProgramLoginDto, request.body);
     const app = this.apps.resolve(body.app, ['miniprogram']);
     const client = clientInfo(request);

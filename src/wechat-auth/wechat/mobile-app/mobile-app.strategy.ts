@@ -6,6 +6,7 @@ import { clientInfo } from '../../core/client-info';
 import { validateBody } from '../../core/http/validation';
 import { LoginService } from '../../login/login.service';
 import { TokenPair } from '../../sessions/token-pair';
+import type { SignUpPending } from '../../login/sign-up/signup-tickets.service';
 import { WechatAppRegistry } from '../apps/wechat-app-registry';
 import { CodeExchangeService } from '../code-exchange/code-exchange.service';
 import { OAuthIdentityService } from '../oauth/oauth-identity.service';
@@ -29,7 +30,7 @@ export class MobileAppStrategy extends PassportStrategy(Strategy, MOBILE_APP_STR
     super();
   }
 
-  async validate(request: HttpRequest): Promise<TokenPair> {
+  async validate(request: HttpRequest): Promise<TokenPair | SignUpPending> {
     const body = validateBody(MobileAppLoginDto, request.body);
     const app = this.apps.resolve(body.app, ['mobile_app']);
     const client = clientInfo(request);
