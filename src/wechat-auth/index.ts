@@ -48,6 +48,7 @@ export { SIGN_UP_MODES } from './users/sign-up-policy';
 export type { SignUpPolicy, SignUpMode, SignUpHook, SignUpCandidate, SignUpDecision } from './users/sign-up-policy';
 export type { TokenPair } from './sessions/token-pair';
 export type { SignUpPending } from './login/sign-up/signup-tickets.service';
+export type { AvatarStorage, StoredAvatarRequest } from './avatars/avatar-storage';
 export { IdentityUnbinder } from './users/identity-unbinder.service';
 export type { UnbindResult } from './users/identity-unbinder.service';
 export { UserStatusService } from './sessions/user-status.service';

@@ -17,6 +17,8 @@ import { SessionExpiryIndex1764350000000 } from './migrations/1764350000000-sess
 import { TicketChallenges1764360000000 } from './migrations/1764360000000-ticket-challenges';
 import { SignUpAndUniquePhone1764370000000 } from './migrations/1764370000000-sign-up-and-unique-phone';
 import { SignupTicket } from './login/sign-up/signup-ticket.entity';
+import { Avatars1764380000000 } from './migrations/1764380000000-avatars';
+import { Avatar } from './avatars/avatar.entity';
 import { PhoneConflict } from './users/entities/phone-conflict.entity';
 import { RefreshToken } from './sessions/refresh-token.entity';
 import { Session } from './sessions/session.entity';
@@ -26,7 +28,7 @@ import { AppAccessToken } from './wechat/access-token/app-access-token.entity';
 import { CodeExchange } from './wechat/code-exchange/code-exchange.entity';
 
 /** The module's tables, for the host's TypeORM `entities`. */
-export const WECHAT_AUTH_ENTITIES = [User, WechatIdentity, Session, RefreshToken, LoginEvent, CodeExchange, LoginTicket, AppAccessToken, LoginEventHour, BindTicket, SignupTicket, PhoneConflict];
+export const WECHAT_AUTH_ENTITIES = [User, WechatIdentity, Session, RefreshToken, LoginEvent, CodeExchange, LoginTicket, AppAccessToken, LoginEventHour, BindTicket, SignupTicket, PhoneConflict, Avatar];
 
 /** The module's schema, for the host's TypeORM `migrations` (run before any migration of the host that references `users`). */
 export const WECHAT_AUTH_MIGRATIONS = [
@@ -44,4 +46,5 @@ export const WECHAT_AUTH_MIGRATIONS = [
   SessionExpiryIndex1764350000000,
   TicketChallenges1764360000000,
   SignUpAndUniquePhone1764370000000,
+  Avatars1764380000000,
 ];

@@ -63,6 +63,13 @@ import { OwnProfile } from './users/own-profile.service';
 import { SessionKeySignatures } from './wechat/miniprogram/session-key-signatures.service';
 import { OwnIdentitiesController } from './users/own-identities.controller';
 import { UserAccounts } from './users/user-accounts.service';
+import { AvatarBodies } from './avatars/avatar-bodies';
+import { AVATAR_STORAGE } from './avatars/avatar-storage';
+import { AvatarsController } from './avatars/avatars.controller';
+import { AvatarsLifecycle } from './avatars/avatars-lifecycle';
+import { AvatarsRepository } from './avatars/avatars.repository';
+import { OwnAvatar } from './avatars/own-avatar.service';
+import { PostgresAvatarStorage } from './avatars/postgres-avatar.storage';
 import { PhoneSignUp } from './login/sign-up/phone-sign-up.service';
 import { SignUpController } from './login/sign-up/sign-up.controller';
 import { SignupTickets } from './login/sign-up/signup-tickets.service';
@@ -97,6 +104,12 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } = new ConfigurableModule
 
 export { MODULE_OPTIONS_TOKEN as WECHAT_AUTH_OPTIONS };
 
+const AVATAR_STORAGE_PROVIDER: Provider = {
+  provide: AVATAR_STORAGE,
+  inject: [WechatAuthConfig, AvatarsRepository],
+  useFactory: (config: WechatAuthConfig, avatars: AvatarsRepository) => config.avatarStorage ?? new PostgresAvatarStorage(avatars),
+};
+
 const SIGN_IN_STORAGE: Provider = {
   provide: SIGN_IN_THROTTLER_STORAGE,
   inject: [WechatAuthConfig, WECHAT_AUTH_DATA_SOURCE],
@@ -112,10 +125,15 @@ const SIGN_IN_STORAGE: Provider = {
  */
 @Module({
   imports: [PassportModule, DiscoveryModule],
-  controllers: [SignUpController, SessionsController, OwnSessionsController, OwnIdentitiesController, TicketController, MiniProgramController, MiniProgramDataController, OAuthController, OAuthEntryController, OAuthBindController, MobileAppController],
+  controllers: [AvatarsController, SignUpController, SessionsController, OwnSessionsController, OwnIdentitiesController, TicketController, MiniProgramController, MiniProgramDataController, OAuthController, OAuthEntryController, OAuthBindController, MobileAppController],
   providers: [
     { provide: WechatAuthConfig, inject: [MODULE_OPTIONS_TOKEN], useFactory: resolveWechatAuthConfig },
     SIGN_IN_STORAGE,
+    AVATAR_STORAGE_PROVIDER,
+    AvatarsRepository,
+    AvatarBodies,
+    AvatarsLifecycle,
+    OwnAvatar,
     AllExceptionsFilter,
     DataCipher,
     IdentityRepository,

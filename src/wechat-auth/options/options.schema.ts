@@ -85,6 +85,12 @@ export const optionsSchema = z.object({
       z.custom<SignUpHook>((value) => typeof (value as Partial<SignUpHook> | null)?.decide === 'function', 'must have a decide(candidate) method'),
     ], { error: `must be one of ${SIGN_UP_MODES.join(', ')}, or an object with a decide(candidate) method` })
     .default('create'),
+  avatars: z
+    .object({
+      storage: z.custom<object>((value) => typeof (value as { put?: unknown } | null)?.put === 'function', 'must have a put(avatar) method').optional(),
+    })
+    .strict()
+    .prefault({}),
   retention: z
     .object({
       maxSessionsPerUserPerApp: integer(10, 1, 1000),

@@ -4,6 +4,7 @@ import type { WechatApp } from '../wechat/apps/wechat-app';
 import type { WechatAuthModuleOptions } from './wechat-auth-options';
 import { optionsSchema } from './options.schema';
 import { SignUpHook, signUpHook } from '../users/sign-up-policy';
+import type { AvatarStorage } from '../avatars/avatar-storage';
 
 export interface SigningKey {
   kid: string;
@@ -57,6 +58,8 @@ export class WechatAuthConfig {
   };
   /** Decides what becomes of a WeChat identity no user holds yet. */
   signUp!: SignUpHook;
+  /** Where uploaded avatars go; none: the default PostgreSQL storage. */
+  avatarStorage?: AvatarStorage;
   retention!: {
     maxSessionsPerUserPerApp: number;
     endedSessionsGraceDays: number;
@@ -86,7 +89,7 @@ export function resolveWechatAuthConfig(options: WechatAuthModuleOptions): Wecha
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`);
     throw new WechatAuthOptionsError(`Invalid wechat-auth options: ${problems.join('; ')}`);
   }
-  const { apps, jwt, dataEncryption, wechat, throttling, retention, signUp, ...oauth } = parsed.data;
+  const { apps, jwt, dataEncryption, wechat, throttling, retention, signUp, avatars, ...oauth } = parsed.data;
   const signingKey = { kid: jwt.keyId ?? keyIdFor(jwt.secret), secret: jwt.secret };
   const dataKey = { kid: dataEncryption.keyId ?? keyIdFor(dataEncryption.key), key: Buffer.from(dataEncryption.key, 'base64') };
   return Object.assign(new WechatAuthConfig(), {
@@ -110,6 +113,7 @@ export function resolveWechatAuthConfig(options: WechatAuthModuleOptions): Wecha
       stateSecret: oauth.oauthStateSecret ?? createHmac('sha256', jwt.secret).update('oauth-state').digest('base64url'),
     },
     signUp: signUpHook(signUp),
+    avatarStorage: avatars.storage as AvatarStorage | undefined,
     retention,
     throttling: { ...throttling, storage: throttling.storage as ThrottlerStorage | undefined },
   });

@@ -1,4 +1,5 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { AvatarStorage } from '../avatars/avatar-storage';
 import type { SignUpPolicy } from '../users/sign-up-policy';
 import type { WechatApp } from '../wechat/apps/wechat-app';
 
@@ -59,6 +60,10 @@ export interface WechatAuthModuleOptions {
    * `SignUpHook` of the host that decides per identity.
    */
   signUp?: SignUpPolicy;
+  avatars?: {
+    /** Where uploaded avatars go (default: PostgreSQL, served at `GET /auth/avatars/:name`). */
+    storage?: AvatarStorage;
+  };
   /** How much history is kept. */
   retention?: {
     /** Live sessions a user keeps per app; opening one more ends the oldest (default 10). */

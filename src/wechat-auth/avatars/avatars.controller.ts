@@ -1,0 +1,40 @@
+import { Controller, Get, Header, HttpCode, Param, Post, Req, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { FollowsApiConventions } from '../core/http/http-conventions';
+import type { HttpRequest } from '../core/http/http-request';
+import { AuthUser } from '../tokens/auth-user';
+import { CurrentUser } from '../tokens/decorators/current-user.decorator';
+import { Public } from '../tokens/decorators/public.decorator';
+import { UserView } from '../users/user.view';
+import { uploadedPicture } from './avatar-upload';
+import { OwnAvatar } from './own-avatar.service';
+
+@ApiTags('sessions')
+@FollowsApiConventions()
+@Controller('auth')
+export class AvatarsController {
+  constructor(private readonly avatars: OwnAvatar) {}
+
+  /** The caller's picture: a PNG, JPEG or WebP of at most 1 MB, as the body or as wx.uploadFile's multipart file. */
+  @Post('me/avatar')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @ApiBearerAuth()
+  @ApiConsumes('image/png', 'image/jpeg', 'image/webp', 'multipart/form-data')
+  @ApiOkResponse({ type: UserView })
+  async upload(@CurrentUser() caller: AuthUser, @Req() request: HttpRequest): Promise<UserView> {
+    const routePrefix = request.url.split('?')[0].replace(/\/auth\/me\/avatar\/?$/, '');
+    return this.avatars.replace(caller.id, await uploadedPicture(request), routePrefix);
+  }
+
+  /** Public like any avatar URL WeChat hands out; the name is random, and a new upload gets a new one, so it is cached for good. */
+  @Public()
+  @Get('avatars/:name')
+  @Header('Cache-Control', 'public, max-age=31536000, immutable')
+  @Header('X-Content-Type-Options', 'nosniff')
+  @Header('Content-Security-Policy', "default-src 'none'; sandbox")
+  async picture(@Param('name') name: string): Promise<StreamableFile> {
+    const image = await this.avatars.find(name);
+    return new StreamableFile(image.bytes, { type: image.contentType, length: image.bytes.length });
+  }
+}
