@@ -25,14 +25,15 @@ export class SandboxControlController {
     return this.world.apps.map((app) => this.appView(app));
   }
 
-  /** Binds an app to the Open Platform account, or unbinds it, while the sandbox runs (to show binding without unionid). */
+  /** Binds an app to the Open Platform account, or unbinds it (to show binding without unionid); makes a Mini Program new-style or old-style. */
   @Post('apps/:appid')
   @HttpCode(200)
   @ApiOkResponse({ type: SandboxAppView })
   setBinding(@Param('appid') appid: string, @Body() body: AppBindingDto): SandboxAppView {
     const app = this.world.app(appid);
     if (!app) throw new AppError('unknown_app', 'The sandbox has no app with that appid.');
-    this.world.setOpenPlatformBound(app, body.openPlatformBound);
+    if (body.openPlatformBound !== undefined) this.world.setOpenPlatformBound(app, body.openPlatformBound);
+    if (body.newStyleProfile !== undefined) this.world.setNewStyleProfile(app, body.newStyleProfile);
     return this.appView(app);
   }
 
@@ -79,6 +80,12 @@ export class SandboxControlController {
   }
 
   private appView(app: WechatApp): SandboxAppView {
-    return { key: app.key, type: app.type, appid: app.appid, openPlatformBound: this.world.isOpenPlatformBound(app) };
+    return {
+      key: app.key,
+      type: app.type,
+      appid: app.appid,
+      openPlatformBound: this.world.isOpenPlatformBound(app),
+      newStyleProfile: this.world.isNewStyleProfile(app),
+    };
   }
 }

@@ -17,6 +17,12 @@ export interface SealedUserData {
 }
 
 /** A persona's phone number unless a test chooses one: stable, and looks like a mainland mobile number. */
+/** What new-style Mini Programs get from wx.getUserProfile since April 2021 instead of a name and face. */
+const PLACEHOLDER_PROFILE = {
+  nickName: '微信用户',
+  avatarUrl: 'https://thirdwx.qlogo.cn/mmopen/vi_32/POgEwh4mIHO4nibH0KlMECNjjGxQUq24ZEaGT4poC6icRiccVGKSyXwibcPq4BWmiaIGuG1icwxaQX6grC9VemZoJ8rg/132',
+};
+
 function defaultPhone(user: string): string {
   const digits = BigInt(`0x${createHash('sha256').update(`phone:${user}`).digest('hex').slice(0, 15)}`) % 100_000_000n;
   return `138${digits.toString().padStart(8, '0')}`;
@@ -56,9 +62,10 @@ export class SandboxPhones {
   seal(appid: string, user: string, data: Record<string, unknown>): SealedUserData | undefined {
     const sessionKey = this.world.sessionKey(appid, user);
     if (!sessionKey) return undefined;
-    const { watermark, ...visible } = data;
-    // As WeChat's user info: the user's own openId (and unionId when the app is bound) sealed in, never in rawData.
+    const { watermark, ...asked } = data;
     const app = this.world.app(appid)!;
+    const visible = this.world.isNewStyleProfile(app) ? { ...asked, ...PLACEHOLDER_PROFILE } : asked;
+    // As WeChat's user info: the user's own openId (and unionId when the app is bound) sealed in, never in rawData.
     const unionId = this.world.unionid(app, user);
     const sealed = { openId: this.world.openid(appid, user), ...(unionId ? { unionId } : {}), ...visible };
     const plaintext = JSON.stringify({ ...sealed, watermark: watermark ?? { appid, timestamp: Math.floor(this.world.now() / 1000) } });

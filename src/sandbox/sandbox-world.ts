@@ -89,6 +89,7 @@ export class SandboxWorld {
   private readonly unionidWithheld = new Set<string>();
   /** Apps bound to or unbound from the Open Platform account since start (by appid). */
   private readonly bindings = new Map<string, boolean>();
+  private readonly newStyleProfiles = new Set<string>();
 
   constructor(config: AppConfig) {
     this.apps = config.wechat.apps;
@@ -118,6 +119,16 @@ export class SandboxWorld {
   /** What an app's owner does in the Open Platform console: from now on its logins carry a unionid, or none. */
   setOpenPlatformBound(app: WechatApp, bound: boolean): void {
     this.bindings.set(app.appid, bound);
+  }
+
+  isNewStyleProfile(app: WechatApp): boolean {
+    return this.newStyleProfiles.has(app.appid);
+  }
+
+  /** A Mini Program version released after April 2021: wx.getUserProfile then yields only WeChat's placeholders. */
+  setNewStyleProfile(app: WechatApp, newStyle: boolean): void {
+    if (newStyle) this.newStyleProfiles.add(app.appid);
+    else this.newStyleProfiles.delete(app.appid);
   }
 
   /** unionid is per person, given only by apps bound to the Open Platform account. */

@@ -7,6 +7,8 @@ export class SandboxAppView {
   @ApiProperty({ enum: WECHAT_APP_TYPES }) type: string;
   @ApiProperty() appid: string;
   @ApiProperty() openPlatformBound: boolean;
+  @ApiProperty({ description: 'Mini Programs: a version released after April 2021, whose user info carries only WeChat’s placeholders.' })
+  newStyleProfile: boolean;
 }
 
 export class WxLoginDto {
@@ -22,9 +24,17 @@ export class WxLoginDto {
 }
 
 export class AppBindingDto {
-  @ApiProperty({ description: 'Whether WeChat answers unionids for this app from now on.' })
+  @ApiPropertyOptional({ description: 'Whether WeChat answers unionids for this app from now on.' })
+  @IsOptional()
   @IsBoolean()
-  openPlatformBound: boolean;
+  openPlatformBound?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Whether the Mini Program is a new-style version (after April 2021): its sealed user info then carries the placeholder nickname 微信用户 and the grey avatar, whatever data was asked for.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  newStyleProfile?: boolean;
 }
 
 /** What a native app's `SendAuth.Req` asks the WeChat app for. */

@@ -1,11 +1,10 @@
 import { bearer } from '../support/admin';
 import { sealUserData } from '../support/miniprogram-data';
 import { oauthLogin, setPersona } from '../support/oauth';
-import { loginAs, persona, startTestApp, TestApp, TokenPairBody } from '../support/test-app';
+import { loginAs, MINIPROGRAM, persona, startTestApp, TestApp, TokenPairBody } from '../support/test-app';
 
 // What WeChat gives new Mini Program versions instead of a profile since April 2021.
 const PLACEHOLDER_NICKNAME = '微信用户';
-const PLACEHOLDER_AVATAR = 'https://thirdwx.qlogo.cn/mmopen/vi_32/POgEwh4mIHO4nibH0KlMECNjjGxQUq24ZEaGT4poC6icRiccVGKSyXwibcPq4BWmiaIGuG1icwxaQX6grC9VemZoJ8rg/132';
 
 /** Nickname and avatar under WeChat's current rules. */
 describe('one’s own nickname', () => {
@@ -26,13 +25,20 @@ describe('one’s own nickname', () => {
     const before = await me(web);
     expect(before.nickname).toBe('Mei');
 
-    // The same person in a new-style Mini Program: its profile data carries only the placeholders.
-    const mini = await loginAs(t, user);
-    expect(mini.user.id).toBe(web.user.id);
-    const sealed = await sealUserData(t, user, { nickName: PLACEHOLDER_NICKNAME, avatarUrl: PLACEHOLDER_AVATAR });
-    await t.http.post('/auth/wechat/miniprogram/profile').set(bearer(mini.accessToken)).send(sealed).expect(200);
-    expect(await me(web)).toMatchObject({ nickname: 'Mei', avatarUrl: before.avatarUrl });
-    expect(before.avatarUrl).toMatch(/^https:\/\//);
+    // The same person in a new-style Mini Program: whatever it asks for, WeChat seals only the placeholders.
+    const app = await t.http.post(`/sandbox/apps/${MINIPROGRAM.appid}`).send({ newStyleProfile: true }).expect(200);
+    expect(app.body).toMatchObject({ appid: MINIPROGRAM.appid, newStyleProfile: true });
+    try {
+      const mini = await loginAs(t, user);
+      expect(mini.user.id).toBe(web.user.id);
+      const sealed = await sealUserData(t, user, { nickName: 'Ignored', avatarUrl: 'https://a.example/ignored.png' });
+      expect(JSON.parse(sealed.rawData)).toMatchObject({ nickName: PLACEHOLDER_NICKNAME });
+      await t.http.post('/auth/wechat/miniprogram/profile').set(bearer(mini.accessToken)).send(sealed).expect(200);
+      expect(await me(web)).toMatchObject({ nickname: 'Mei', avatarUrl: before.avatarUrl });
+      expect(before.avatarUrl).toMatch(/^https:\/\//);
+    } finally {
+      await t.http.post(`/sandbox/apps/${MINIPROGRAM.appid}`).send({ newStyleProfile: false }).expect(200);
+    }
   });
 
   it('lets a person set their nickname, cleaned like every stored one', async () => {

@@ -38,7 +38,7 @@ describe('WeChat sandbox (standalone)', () => {
   it('lists its apps without secrets', async () => {
     const response = await http.get('/sandbox/apps').expect(200);
     expect(response.body).toHaveLength(4);
-    expect(response.body[0]).toEqual({ key: 'demo-miniprogram', type: 'miniprogram', appid: MINIPROGRAM.appid, openPlatformBound: true });
+    expect(response.body[0]).toEqual({ key: 'demo-miniprogram', type: 'miniprogram', appid: MINIPROGRAM.appid, openPlatformBound: true, newStyleProfile: false });
     expect(response.text).not.toContain(MINIPROGRAM.secret);
   });
 
@@ -58,7 +58,7 @@ describe('WeChat sandbox (standalone)', () => {
   it('unbinds an app from the Open Platform at runtime: its answers carry no unionid until it is bound again', async () => {
     const user = persona();
     const unbound = await http.post(`/sandbox/apps/${MINIPROGRAM.appid}`).send({ openPlatformBound: false }).expect(200);
-    expect(unbound.body).toEqual({ key: MINIPROGRAM.key, type: 'miniprogram', appid: MINIPROGRAM.appid, openPlatformBound: false });
+    expect(unbound.body).toEqual({ key: MINIPROGRAM.key, type: 'miniprogram', appid: MINIPROGRAM.appid, openPlatformBound: false, newStyleProfile: false });
     expect(json(await exchange(await code(user)).expect(200)).unionid).toBeUndefined();
     expect((await http.get('/sandbox/apps').expect(200)).body[0].openPlatformBound).toBe(false);
 
