@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { identityLockKeys } from '../core/advisory-locks';
 import { AppError } from '../core/errors/app-error';
+import { KeyedQueue } from '../core/keyed-queue';
 import { WechatAuthConfig } from '../options/wechat-auth-config';
 import { CommittedEvent } from '../lifecycle/user-lifecycle.events';
 import { UserLifecycle } from '../lifecycle/user-lifecycle.service';
@@ -35,6 +36,8 @@ export function isPendingSignUp(outcome: ResolvedLogin | PendingSignUp): outcome
  */
 @Injectable()
 export class IdentityLinker {
+  private readonly firstLogins = new KeyedQueue();
+
   constructor(
     private readonly identities: IdentityRepository,
     private readonly sessionKeys: SessionKeyRepository,
@@ -51,11 +54,22 @@ export class IdentityLinker {
   }
 
   private async resolveIdentity(verified: VerifiedWechatIdentity): Promise<ResolvedLogin | PendingSignUp> {
-    const unionid = verified.unionid || null;
+    const returning = await this.returningLogin(verified);
+    if (returning) return returning;
+    // First logins of one identity arriving together (a double tap, a retried request) take turns here;
+    // after the first, the others are returning logins and need no transaction.
+    return this.firstLogins.run(`${verified.app.appid}:${verified.openid}`, async () => (await this.returningLogin(verified)) ?? this.resolveInTransaction(verified));
+  }
+
+  /** The common case: a known identity that links nothing, signed in without a transaction. */
+  private async returningLogin(verified: VerifiedWechatIdentity): Promise<ResolvedLogin | null> {
     const known = await this.identities.findIdentity(verified.app.appid, verified.openid);
-    if (known && !this.needsLinking(known, unionid)) {
-      return { user: await this.identities.touchLogin(known.id, verified.profile ?? {}), identity: known, isNew: false };
-    }
+    if (!known || this.needsLinking(known, verified.unionid || null)) return null;
+    return { user: await this.identities.touchLogin(known.id, verified.profile ?? {}), identity: known, isNew: false };
+  }
+
+  private async resolveInTransaction(verified: VerifiedWechatIdentity): Promise<ResolvedLogin | PendingSignUp> {
+    const unionid = verified.unionid || null;
     const committed: CommittedEvent[] = [];
     const revoked: RevocationEvent[] = [];
     const resolved = await this.identities.transaction((tx) => this.resolveLocked(tx, verified, unionid, committed, revoked));
