@@ -13,7 +13,7 @@ export interface GuardFigures {
   passportJwt: RouteFigures;
 }
 
-async function measure(server: BenchChild, path: string, headers: Record<string, string>, seconds: number): Promise<RouteFigures> {
+export async function measureRoute(server: BenchChild, path: string, headers: Record<string, string>, seconds: number): Promise<RouteFigures> {
   const cpuBefore = (await server.stats()).cpuMicros;
   const result = await autocannon({ url: `${server.url}${path}`, headers, connections: 20, duration: seconds });
   const cpuUsed = (await server.stats()).cpuMicros - cpuBefore;
@@ -26,6 +26,18 @@ async function measure(server: BenchChild, path: string, headers: Record<string,
  * passport-jwt, interleaved over several rounds so a noisy machine hurts all
  * three alike; the mean of the rounds is reported.
  */
+export async function benchRoute(server: BenchChild, path: string, rounds: number, seconds: number): Promise<RouteFigures> {
+  await measureRoute(server, path, {}, 1);
+  const figures: RouteFigures[] = [];
+  for (let round = 0; round < rounds; round++) figures.push(await measureRoute(server, path, {}, seconds));
+  return averageOf(figures);
+}
+
+function averageOf(figures: RouteFigures[]): RouteFigures {
+  const average = (pick: (figure: RouteFigures) => number) => figures.reduce((sum, figure) => sum + pick(figure), 0) / figures.length;
+  return { requestsPerSecond: average((f) => f.requestsPerSecond), cpuMicrosPerRequest: average((f) => f.cpuMicrosPerRequest) };
+}
+
 export async function benchGuards(server: BenchChild, accessToken: string, rounds: number, seconds: number): Promise<GuardFigures> {
   const bearer = { authorization: `Bearer ${accessToken}` };
   const routes: Array<[keyof GuardFigures, string, Record<string, string>]> = [
@@ -34,14 +46,10 @@ export async function benchGuards(server: BenchChild, accessToken: string, round
     ['passportJwt', '/bench/passport-jwt', bearer],
   ];
   const runs = new Map<keyof GuardFigures, RouteFigures[]>(routes.map(([name]) => [name, []]));
-  for (const [, path, headers] of routes) await measure(server, path, headers, 1);
+  for (const [, path, headers] of routes) await measureRoute(server, path, headers, 1);
   for (let round = 0; round < rounds; round++) {
-    for (const [name, path, headers] of routes) runs.get(name)!.push(await measure(server, path, headers, seconds));
+    for (const [name, path, headers] of routes) runs.get(name)!.push(await measureRoute(server, path, headers, seconds));
   }
-  const mean = (name: keyof GuardFigures): RouteFigures => {
-    const figures = runs.get(name)!;
-    const average = (pick: (figure: RouteFigures) => number) => figures.reduce((sum, figure) => sum + pick(figure), 0) / figures.length;
-    return { requestsPerSecond: average((f) => f.requestsPerSecond), cpuMicrosPerRequest: average((f) => f.cpuMicrosPerRequest) };
-  };
+  const mean = (name: keyof GuardFigures): RouteFigures => averageOf(runs.get(name)!);
   return { unguarded: mean('unguarded'), guarded: mean('guarded'), passportJwt: mean('passportJwt') };
 }
