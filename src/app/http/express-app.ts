@@ -10,6 +10,8 @@ import { MAX_BODY_BYTES, refusePrototypeKeys } from './json-body';
 export async function createExpressApp(root: Type | DynamicModule, config: AppConfig, options: NestApplicationOptions): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(root, { ...options, bodyParser: false });
   app.disable('x-powered-by');
+  // Express hashes every answer for an ETag; an API's answers are not revalidated (Fastify sends none either).
+  app.disable('etag');
   // Login history and sessions record request.ip: only a configured proxy may say who the client is.
   app.set('trust proxy', config.trustProxy);
   app.use(json({ limit: MAX_BODY_BYTES, reviver: refusePrototypeKeys }));
