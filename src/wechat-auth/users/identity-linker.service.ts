@@ -47,25 +47,26 @@ export class IdentityLinker {
   ) {}
 
   async resolveLogin(verified: VerifiedWechatIdentity): Promise<ResolvedLogin | PendingSignUp> {
-    const resolved = await this.resolveIdentity(verified);
-    // Outside the linking transaction on purpose: a session_key that failed to land only means the next encrypted payload asks for wx.login again.
-    if (verified.sessionKey && !isPendingSignUp(resolved)) await this.sessionKeys.replace(resolved.identity.id, verified.sessionKey);
-    return resolved;
-  }
-
-  private async resolveIdentity(verified: VerifiedWechatIdentity): Promise<ResolvedLogin | PendingSignUp> {
     const returning = await this.returningLogin(verified);
     if (returning) return returning;
     // First logins of one identity arriving together (a double tap, a retried request) take turns here;
     // after the first, the others are returning logins and need no transaction.
-    return this.firstLogins.run(`${verified.app.appid}:${verified.openid}`, async () => (await this.returningLogin(verified)) ?? this.resolveInTransaction(verified));
+    return this.firstLogins.run(`${verified.app.appid}:${verified.openid}`, async () => (await this.returningLogin(verified)) ?? this.firstLogin(verified));
   }
 
-  /** The common case: a known identity that links nothing, signed in without a transaction. */
+  /** The common case: a known identity that links nothing, signed in without a transaction; its new session_key lands with the same update. */
   private async returningLogin(verified: VerifiedWechatIdentity): Promise<ResolvedLogin | null> {
     const known = await this.identities.findIdentity(verified.app.appid, verified.openid);
     if (!known || this.needsLinking(known, verified.unionid || null)) return null;
-    return { user: await this.identities.touchLogin(known.id, verified.profile ?? {}), identity: known, isNew: false };
+    const sealedSessionKey = verified.sessionKey ? this.sessionKeys.sealFor(known.id, verified.sessionKey) : null;
+    return { user: await this.identities.touchLogin(known.id, verified.profile ?? {}, sealedSessionKey), identity: known, isNew: false };
+  }
+
+  private async firstLogin(verified: VerifiedWechatIdentity): Promise<ResolvedLogin | PendingSignUp> {
+    const resolved = await this.resolveInTransaction(verified);
+    // Outside the linking transaction on purpose: a session_key that failed to land only means the next encrypted payload asks for wx.login again.
+    if (verified.sessionKey && !isPendingSignUp(resolved)) await this.sessionKeys.replace(resolved.identity.id, verified.sessionKey);
+    return resolved;
   }
 
   private async resolveInTransaction(verified: VerifiedWechatIdentity): Promise<ResolvedLogin | PendingSignUp> {

@@ -159,12 +159,13 @@ export class IdentityTransaction {
 
   /**
    * Records the login on both rows and answers the identity's user; a profile
-   * value WeChat sent replaces the stored one. The user is found through the
+   * value WeChat sent replaces the stored one, and so does a new session_key
+   * (sealed by the SessionKeyRepository). The user is found through the
    * identity and locked before it, in the order a merge takes them, so a login
    * racing a merge of its user follows the identity to the surviving user
    * instead of deadlocking or touching the deleted row.
    */
-  async touchLogin(identityId: string, given: ProfileUpdate): Promise<User> {
+  async touchLogin(identityId: string, given: ProfileUpdate, sealedSessionKey: string | null = null): Promise<User> {
     const profile = cleanProfile(given);
     for (let attempt = 0; attempt < 3; attempt++) {
       // An UPDATE that waited for a merge (its row deleted) or an account deletion (a tombstone now) touches nothing: read the identity again.
@@ -176,7 +177,10 @@ export class IdentityTransaction {
         [identityId, profile.nickname ?? null, profile.avatarUrl ?? null],
       )) as [UserRow[], number];
       if (rows.length === 0) continue;
-      await this.db.query('UPDATE wechat_identities SET last_login_at = now() WHERE id = $1', [identityId]);
+      await this.db.query('UPDATE wechat_identities SET last_login_at = now(), session_key = COALESCE($2, session_key) WHERE id = $1', [
+        identityId,
+        sealedSessionKey,
+      ]);
       return this.db.create(User, rows[0]);
     }
     throw new AppError('session_revoked', 'This WeChat account was unbound while signing in. Sign in again.');
@@ -262,8 +266,8 @@ export class IdentityRepository {
   }
 
   /** A returning login that links nothing: two single-row updates, no transaction needed. */
-  touchLogin(identityId: string, profile: ProfileUpdate): Promise<User> {
-    return new IdentityTransaction(this.dataSource.manager).touchLogin(identityId, profile);
+  touchLogin(identityId: string, profile: ProfileUpdate, sealedSessionKey: string | null): Promise<User> {
+    return new IdentityTransaction(this.dataSource.manager).touchLogin(identityId, profile, sealedSessionKey);
   }
 
   /**

@@ -11,7 +11,7 @@ export interface HeldSessionKey {
 // Binds a sealed session_key to its identity row: copied onto another row, it won't open.
 const sealContext = (identityId: string) => `wechat_identities.session_key:${identityId}`;
 
-/** The Mini Program session_key of each identity, encrypted at rest. The only code that reads or writes it. */
+/** The Mini Program session_key of each identity, encrypted at rest. The only code that seals or opens it. */
 @Injectable()
 export class SessionKeyRepository {
   constructor(
@@ -20,7 +20,12 @@ export class SessionKeyRepository {
   ) {}
 
   async replace(identityId: string, sessionKey: string): Promise<void> {
-    await this.dataSource.query('UPDATE wechat_identities SET session_key = $2 WHERE id = $1', [identityId, this.cipher.seal(sessionKey, sealContext(identityId))]);
+    await this.dataSource.query('UPDATE wechat_identities SET session_key = $2 WHERE id = $1', [identityId, this.sealFor(identityId, sessionKey)]);
+  }
+
+  /** The session_key as stored on that identity's row, for a caller that writes the row anyway (a returning login). */
+  sealFor(identityId: string, sessionKey: string): string {
+    return this.cipher.seal(sessionKey, sealContext(identityId));
   }
 
   /** The session_key of the user's identity in that app (with its openid), or undefined when none is held or it no longer opens. */
