@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, Dispatcher, request } from 'undici';
 import { WechatAuthConfig } from '../../options/wechat-auth-config';
 import { WechatApp } from '../apps/wechat-app';
 import { AppError } from '../../core/errors/app-error';
@@ -65,9 +66,9 @@ const RETRY_BASE_DELAY_MS = 100;
 // Connection errors where the request cannot have reached WeChat, so a retry cannot spend a code twice.
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
 
-function connectionErrorCode(error: unknown): string | undefined {
-  const cause = (error as { cause?: { code?: string; cause?: { code?: string } } }).cause;
-  return cause?.code ?? cause?.cause?.code;
+function errorCode(error: unknown): string | undefined {
+  const failure = error as { code?: string; cause?: { code?: string } };
+  return failure.code ?? failure.cause?.code;
 }
 
 /**
@@ -76,16 +77,26 @@ function connectionErrorCode(error: unknown): string | undefined {
  * WeChat's errcode only.
  */
 @Injectable()
-export class WechatApiClient {
+export class WechatApiClient implements OnModuleDestroy {
   private readonly logger = new Logger(WechatApiClient.name);
   private readonly baseUrl: string;
-  private readonly timeoutMs: number;
   private readonly maxRetries: number;
+  /**
+   * undici's request API over kept-alive connections, with its own timeouts:
+   * fetch's WHATWG streams and a per-call AbortSignal timer cost several times
+   * the CPU of the call itself, and every login makes one.
+   */
+  private readonly connections: Dispatcher;
 
   constructor(config: WechatAuthConfig) {
     this.baseUrl = config.wechat.apiBaseUrl.replace(/\/+$/, '');
-    this.timeoutMs = config.wechat.timeoutMs;
     this.maxRetries = config.wechat.maxRetries;
+    const timeoutMs = config.wechat.timeoutMs;
+    this.connections = new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.connections.close();
   }
 
   /** Mini Program login: `wx.login()`'s code for the user's openid, session_key and maybe unionid. */
@@ -124,8 +135,11 @@ export class WechatApiClient {
 
   /** Whether WeChat's API host answers HTTP at all (any status counts): for /health. */
   async isReachable(timeoutMs = 2000): Promise<boolean> {
-    return fetch(`${this.baseUrl}/`, { method: 'HEAD', signal: AbortSignal.timeout(timeoutMs) }).then(
-      () => true,
+    return request(`${this.baseUrl}/`, { method: 'HEAD', dispatcher: this.connections, headersTimeout: timeoutMs }).then(
+      async (response) => {
+        await response.body.dump();
+        return true;
+      },
       () => false,
     );
   }
@@ -194,24 +208,26 @@ export class WechatApiClient {
 
   private async attempt(app: WechatApp, call: WechatCall): Promise<Answer> {
     const url = `${this.baseUrl}${call.path}?${new URLSearchParams(call.query).toString()}`;
-    let response: Response;
+    let response: Dispatcher.ResponseData;
     try {
-      response = await fetch(url, {
+      response = await request(url, {
         method: call.method ?? 'GET',
         headers: call.body === undefined ? undefined : { 'content-type': 'application/json' },
         body: call.body === undefined ? undefined : JSON.stringify(call.body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        dispatcher: this.connections,
       });
     } catch (error) {
-      const code = connectionErrorCode(error);
+      const code = errorCode(error);
       if (code && CONNECTION_ERRORS.has(code)) throw new RetryableFailure(`connection failed (${code})`);
       // A timeout is not retried: WeChat may have spent the code already, and a retry would only earn 40163.
       this.logger.warn(`WeChat ${call.path} for ${app.appid} did not answer in time (${code ?? (error as Error).name})`);
       throw new AppError('wechat_unavailable');
     }
-    const text = await response.text().catch(() => '');
-    if (response.status >= 500) throw new RetryableFailure(`HTTP ${response.status}`);
-    if (!response.ok) throw this.garbage(app, call.path, `HTTP ${response.status}`);
+    // WeChat answered: a body cut off now is garbage, never a connection error to retry (the code may be spent).
+    const text = await response.body.text().catch(() => '');
+    const status = response.statusCode;
+    if (status >= 500) throw new RetryableFailure(`HTTP ${status}`);
+    if (status < 200 || status >= 300) throw this.garbage(app, call.path, `HTTP ${status}`);
     return this.interpret(app, call, text);
   }
 
