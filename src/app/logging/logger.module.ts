@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
+import { stdSerializers } from 'pino-http';
 import { AppConfig } from '../config/app-config';
 import { requestIdOf } from './request-id';
 
@@ -36,19 +38,22 @@ export class LoggerModule {
           pinoHttp: {
             level: config.logLevel,
             genReqId: requestIdOf,
-            // The serializers below pick the few fields a line needs and censor them themselves: pino's
-            // `redact` paths would copy and patch every request's bindings, on every request, logged or not.
+            // pino-http serializes a request's bindings when it makes the request's logger, on every request,
+            // logged or not: the serializers read the raw request and response for the few fields a line needs
+            // (no copy through pino's standard serializers first) and censor them themselves (no `redact` paths).
+            wrapSerializers: false,
             serializers: {
-              req: (req: { id: string; method: string; url: string; headers: Record<string, unknown>; remoteAddress?: string }) => ({
+              err: stdSerializers.err,
+              req: (req: IncomingMessage & { id: string }) => ({
                 id: req.id,
                 method: req.method,
-                url: redactUrl(req.url),
+                url: redactUrl(req.url ?? ''),
                 headers: { authorization: req.headers.authorization === undefined ? undefined : CENSORED, 'user-agent': req.headers['user-agent'] },
-                remoteAddress: req.remoteAddress,
+                remoteAddress: req.socket?.remoteAddress,
               }),
               // A redirect's Location may carry a ticket (#ticket=…): only the status and the redacted location are logged.
-              res: (res: { statusCode: number; headers?: Record<string, unknown> }) => {
-                const location = res.headers?.location;
+              res: (res: ServerResponse) => {
+                const location = res.getHeader('location');
                 return { statusCode: res.statusCode, ...(typeof location === 'string' ? { headers: { location: redactUrl(location) } } : {}) };
               },
             },
