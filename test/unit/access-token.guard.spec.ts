@@ -25,8 +25,8 @@ function contextOf(type: string, handler: keyof Handlers, args: unknown[]): Exec
 
 describe('AccessTokenGuard in every kind of handler', () => {
   const tokens = {
-    verify: (token: string): AuthUser => {
-      if (token !== 'good') throw new AppError('invalid_token');
+    authenticate: (authorization: string): AuthUser => {
+      if (authorization !== 'Bearer good') throw new AppError('invalid_token');
       return CALLER;
     },
   };

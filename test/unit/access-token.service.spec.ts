@@ -11,20 +11,31 @@ describe('AccessTokenService', () => {
   it('verifies what it signs, with the same answer from its cache', () => {
     const signedIn = new Date('2026-11-23T08:00:00Z');
     const token = service.sign({ id: 'user-1', roles: ['user', 'admin'] }, 'session-1', signedIn);
-    const first = service.verify(token);
+    const first = service.authenticate('Bearer ' + token);
     expect(first).toEqual({ id: 'user-1', sessionId: 'session-1', roles: ['user', 'admin'], authTime: signedIn.getTime() / 1000 });
-    expect(service.verify(token)).toBe(first);
+    expect(service.authenticate('Bearer ' + token)).toBe(first);
     expect(Object.isFrozen(first) && Object.isFrozen(first.roles)).toBe(true);
+  });
+
+  it('authenticates an Authorization header, remembering the verdict under the header as sent', () => {
+    const token = service.sign({ id: 'user-3', roles: ['user'] }, 'session-3', new Date());
+    const user = service.authenticate(`Bearer ${token}`);
+    expect(user.id).toBe('user-3');
+    expect(service.authenticate(`Bearer ${token}`)).toBe(user);
+    expect(service.authenticate(`bearer  ${token} `).sessionId).toBe('session-3');
+    for (const header of [`Basic ${token}`, `Bearer ${token}x`, `Bearer ${token.slice(0, -2)}`, 'Bearer', `Bearer ${token} extra`]) {
+      expect(() => service.authenticate(header)).toThrow(expect.objectContaining({ code: 'invalid_token' }));
+    }
   });
 
   it('refuses a cached token once it has expired (after the clock tolerance)', () => {
     jest.useFakeTimers({ now: Date.now() });
     const token = service.sign({ id: 'user-2', roles: ['user'] }, 'session-2', new Date());
-    service.verify(token);
+    service.authenticate('Bearer ' + token);
     jest.setSystemTime(Date.now() + 64_000);
-    expect(service.verify(token).id).toBe('user-2');
+    expect(service.authenticate('Bearer ' + token).id).toBe('user-2');
     jest.setSystemTime(Date.now() + 2_000);
-    expect(() => service.verify(token)).toThrow(expect.objectContaining({ code: 'token_expired' }));
+    expect(() => service.authenticate('Bearer ' + token)).toThrow(expect.objectContaining({ code: 'token_expired' }));
   });
 
   it('accepts tokens of a previous key and signs with the current one', () => {
@@ -32,7 +43,7 @@ describe('AccessTokenService', () => {
     const rotated = new AccessTokenService(
       loadAppConfig({ JWT_SECRET: SECRET, JWT_KEY_ID: 'k2', JWT_PREVIOUS_KEYS: `k1:${'o'.repeat(40)}` }),
     );
-    expect(rotated.verify(previous.sign({ id: 'u', roles: [] }, 's', new Date())).id).toBe('u');
-    expect(() => previous.verify(rotated.sign({ id: 'u', roles: [] }, 's', new Date()))).toThrow(expect.objectContaining({ code: 'invalid_token' }));
+    expect(rotated.authenticate('Bearer ' + previous.sign({ id: 'u', roles: [] }, 's', new Date())).id).toBe('u');
+    expect(() => previous.authenticate('Bearer ' + rotated.sign({ id: 'u', roles: [] }, 's', new Date()))).toThrow(expect.objectContaining({ code: 'invalid_token' }));
   });
 });

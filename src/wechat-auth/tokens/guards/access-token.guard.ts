@@ -6,8 +6,6 @@ import { RevocationList } from '../revocation/revocation-list';
 import { AccessTokenService } from '../access-token.service';
 import { AuthenticatedRequest, requestOf } from './request-of';
 
-const BEARER = /^Bearer +([A-Za-z0-9_.-]+) *$/i;
-
 /**
  * The global guard: every handler needs a valid access token unless marked
  * `@Public()`. HTTP routes and GraphQL resolvers read the bearer token of
@@ -31,10 +29,7 @@ export class AccessTokenGuard implements CanActivate {
 
     const header = request.headers.authorization;
     if (!header) throw new AppError('unauthorized');
-    const token = BEARER.exec(header)?.[1];
-    if (!token) throw new AppError('invalid_token');
-
-    const user = this.accessTokens.verify(token);
+    const user = this.accessTokens.authenticate(header);
     if (this.revocations.isUserMerged(user.id)) throw new AppError('token_expired', 'This account was merged into another: refresh for its tokens.');
     if (this.revocations.isUserDisabled(user.id)) throw new AppError('user_disabled');
     if (this.revocations.isSessionRevoked(user.sessionId)) throw new AppError('session_revoked');
