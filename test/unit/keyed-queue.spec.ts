@@ -27,6 +27,13 @@ describe('KeyedQueue', () => {
     expect(mostAtOnce).toBe(2);
   });
 
+  it('tells work whether it waited for earlier work of its key', async () => {
+    const queue = new KeyedQueue();
+    const waited = await Promise.all([queue.run('k', async (w) => w), queue.run('k', async (w) => w), queue.run('other', async (w) => w)]);
+    expect(waited).toEqual([false, true, false]);
+    expect(await queue.run('k', async (w) => w)).toBe(false);
+  });
+
   it('lets the next work run when one fails, and hands each caller its own outcome', async () => {
     const queue = new KeyedQueue();
     const failing = queue.run('k', () => Promise.reject(new Error('first failed')));

@@ -7,9 +7,11 @@
 export class KeyedQueue {
   private readonly tails = new Map<string, Promise<unknown>>();
 
-  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const result = previous.then(work, work);
+  /** `work` learns whether it waited for earlier work of its key, which may have changed what it found before. */
+  async run<T>(key: string, work: (waited: boolean) => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key);
+    const start = () => work(previous !== undefined);
+    const result = (previous ?? Promise.resolve()).then(start, start);
     const tail = result.catch(() => undefined);
     this.tails.set(key, tail);
     try {

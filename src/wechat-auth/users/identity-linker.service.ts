@@ -50,8 +50,12 @@ export class IdentityLinker {
     const returning = await this.returningLogin(verified);
     if (returning) return returning;
     // First logins of one identity arriving together (a double tap, a retried request) take turns here;
-    // after the first, the others are returning logins and need no transaction.
-    return this.firstLogins.run(`${verified.app.appid}:${verified.openid}`, async () => (await this.returningLogin(verified)) ?? this.firstLogin(verified));
+    // after the first, the others are returning logins and need no transaction. One that did not wait
+    // looks no further: only another instance can have created the identity since, which the
+    // transaction's re-read under the lock finds.
+    return this.firstLogins.run(`${verified.app.appid}:${verified.openid}`, async (waited) =>
+      (waited ? await this.returningLogin(verified) : null) ?? this.firstLogin(verified),
+    );
   }
 
   /** The common case: a known identity that links nothing, signed in without a transaction; its new session_key lands with the same update. */

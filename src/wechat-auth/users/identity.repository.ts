@@ -5,6 +5,7 @@ import { identityLockKeys, takeAdvisoryLocks } from '../core/advisory-locks';
 import { AppError } from '../core/errors/app-error';
 import { User } from './entities/user.entity';
 import { WechatIdentity } from './entities/wechat-identity.entity';
+import { IDENTITY_FIELDS, pick, selectList, USER_FIELDS } from './entity-columns';
 import { cleanProfile } from './profile-rules';
 import { rethrowPhoneInUse } from './verified-phone';
 import { REVOCATION_CHANNEL, RevocationEvent } from '../tokens/revocation/revocation-events';
@@ -34,42 +35,6 @@ const FOREIGN_KEY_VIOLATION = '23503';
 /** What a merge revoked, for this instance to apply once it has committed (the others hear it by NOTIFY). */
 export interface MergeRevocations {
   events: RevocationEvent[];
-}
-
-/** Entity field → column, for the statements that run on every login and are written in plain SQL. */
-const USER_FIELDS = {
-  id: 'id',
-  unionid: 'unionid',
-  nickname: 'nickname',
-  avatarUrl: 'avatar_url',
-  phone: 'phone',
-  roles: 'roles',
-  status: 'status',
-  createdAt: 'created_at',
-  updatedAt: 'updated_at',
-  lastLoginAt: 'last_login_at',
-};
-const IDENTITY_FIELDS = {
-  id: 'id',
-  userId: 'user_id',
-  appKey: 'app_key',
-  appid: 'appid',
-  appType: 'app_type',
-  openid: 'openid',
-  unionid: 'unionid',
-  createdAt: 'created_at',
-  lastLoginAt: 'last_login_at',
-};
-
-/** `table.column AS "prefix.field"` for each field, so a row maps straight onto the entity. */
-function selectList(fields: Record<string, string>, table: string, prefix = ''): string {
-  return Object.entries(fields)
-    .map(([field, column]) => `${table}.${column} AS "${prefix}${field}"`)
-    .join(', ');
-}
-
-function pick(row: Record<string, unknown>, fields: Record<string, string>, prefix = ''): Record<string, unknown> {
-  return Object.fromEntries(Object.keys(fields).map((field) => [field, row[`${prefix}${field}`]]));
 }
 
 const USER_COLUMNS = selectList(USER_FIELDS, 'users');
@@ -108,11 +73,17 @@ export class IdentityTransaction {
   }
 
   findUser(id: string): Promise<User | null> {
-    return this.db.findOne(User, { where: { id } });
+    return this.userWhere('id', id);
   }
 
   findUserByUnionid(unionid: string): Promise<User | null> {
-    return this.db.findOne(User, { where: { unionid } });
+    return this.userWhere('unionid', unionid);
+  }
+
+  /** Plain SQL, as every statement of a login: TypeORM's find builds and parses a query each time. */
+  private async userWhere(column: 'id' | 'unionid', value: string): Promise<User | null> {
+    const rows = (await this.db.query(`SELECT ${USER_COLUMNS} FROM users WHERE ${column} = $1`, [value])) as UserRow[];
+    return rows[0] ? this.db.create(User, rows[0]) : null;
   }
 
   /** A live (not deleted) user found by id or verified phone, share-locked so a merge or deletion of it waits for this transaction. */
