@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectWechatAuthDataSource } from '../core/data-source';
 import { DataSource, EntityManager } from 'typeorm';
 import { User } from '../users/entities/user.entity';
+import { pick, selectList, USER_FIELDS } from '../users/entity-columns';
 import { REVOCATION_CHANNEL, SessionRevokedEvent } from '../tokens/revocation/revocation-events';
 import { Session } from './session.entity';
 
@@ -25,11 +26,33 @@ export interface ActiveSession {
   userAgent: string | null;
 }
 
+/** What a refresh needs of the session it rotated. */
+export type RotatedSession = Pick<Session, 'id' | 'refreshGeneration' | 'authenticatedAt' | 'createdAt'>;
+
 export type RotationResult =
-  | { outcome: 'rotated'; session: Session; user: User }
+  | { outcome: 'rotated'; session: RotatedSession; user: User }
   | { outcome: 'unknown' }
   | { outcome: 'reused'; sessionId: string }
   | { outcome: 'session_ended'; user: User | null };
+
+const ROTATED_SESSION_FIELDS = { id: 'id', refreshGeneration: 'refresh_generation', authenticatedAt: 'authenticated_at', createdAt: 'created_at' };
+
+/**
+ * Moves live session $1 to its next generation (only from generation $2 when
+ * `fromGeneration`), its expiry to the last parameter, and answers the session
+ * joined to its owner: the whole refresh in one statement.
+ */
+function advanceSessionSql(fromGeneration: boolean): string {
+  return `WITH advanced AS (
+      UPDATE sessions SET refresh_generation = refresh_generation + 1, last_refreshed_at = now(), expires_at = ${fromGeneration ? '$3' : '$2'}
+      WHERE id = $1 ${fromGeneration ? 'AND refresh_generation = $2 ' : ''}AND revoked_at IS NULL AND expires_at > now()
+      RETURNING ${Object.values(ROTATED_SESSION_FIELDS).join(', ')}, user_id
+    )
+    SELECT ${selectList(ROTATED_SESSION_FIELDS, 'advanced')}, ${selectList(USER_FIELDS, 'owner', 'user.')}
+    FROM advanced JOIN users AS owner ON owner.id = advanced.user_id`;
+}
+const ADVANCE_FROM_GENERATION = advanceSessionSql(true);
+const ADVANCE_LEGACY = advanceSessionSql(false);
 
 @Injectable()
 export class SessionsRepository {
@@ -58,16 +81,8 @@ export class SessionsRepository {
    * wins and the other sees a reuse. No row is written.
    */
   async rotate(sessionId: string, generation: number, expiresAt: Date): Promise<RotationResult> {
-    return this.dataSource.transaction(async (db) => {
-      const [rows] = (await db.query(
-        `UPDATE sessions SET refresh_generation = refresh_generation + 1, last_refreshed_at = now(), expires_at = $3
-         WHERE id = $1 AND refresh_generation = $2 AND revoked_at IS NULL AND expires_at > now()
-         RETURNING id`,
-        [sessionId, generation, expiresAt],
-      )) as [Array<{ id: string }>, number];
-      if (rows.length === 0) return this.explainUnrotatable(db, sessionId, generation);
-      return this.rotated(db, sessionId);
-    });
+    const rows = (await this.dataSource.query(ADVANCE_FROM_GENERATION, [sessionId, generation, expiresAt])) as Array<Record<string, unknown>>;
+    return rows[0] ? this.rotated(rows[0]) : this.explainUnrotatable(this.dataSource.manager, sessionId, generation);
   }
 
   /** Spends a refresh token stored before sessions counted generations, and moves its session to the next generation. */
@@ -81,21 +96,15 @@ export class SessionsRepository {
       )) as [Array<{ session_id: string }>, number];
       const sessionId = spent[0][0]?.session_id;
       if (!sessionId) return this.explainUnspendableLegacy(db, presentedHash);
-      const [advanced] = (await db.query(
-        `UPDATE sessions SET refresh_generation = refresh_generation + 1, last_refreshed_at = now(), expires_at = $2
-         WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()
-         RETURNING id`,
-        [sessionId, expiresAt],
-      )) as [Array<{ id: string }>, number];
+      const advanced = (await db.query(ADVANCE_LEGACY, [sessionId, expiresAt])) as Array<Record<string, unknown>>;
       if (advanced.length === 0) return { outcome: 'session_ended', user: await this.ownerOf(db, sessionId) };
-      return this.rotated(db, sessionId);
+      return this.rotated(advanced[0]);
     });
   }
 
-  private async rotated(db: EntityManager, sessionId: string): Promise<RotationResult> {
-    const session = await db.findOneOrFail(Session, { where: { id: sessionId } });
-    const user = await db.findOne(User, { where: { id: session.userId } });
-    return user ? { outcome: 'rotated', session, user } : { outcome: 'session_ended', user: null };
+  private rotated(row: Record<string, unknown>): RotationResult {
+    const user = this.dataSource.manager.create(User, pick(row, USER_FIELDS, 'user.'));
+    return { outcome: 'rotated', session: pick(row, ROTATED_SESSION_FIELDS) as RotatedSession, user };
   }
 
   private async ownerOf(db: EntityManager, sessionId: string): Promise<User | null> {
