@@ -18,6 +18,8 @@ import { TicketChallenges1764360000000 } from './migrations/1764360000000-ticket
 import { SignUpAndUniquePhone1764370000000 } from './migrations/1764370000000-sign-up-and-unique-phone';
 import { SignupTicket } from './login/sign-up/signup-ticket.entity';
 import { Avatars1764380000000 } from './migrations/1764380000000-avatars';
+import { UnloggedCodeExchanges1764390000000 } from './migrations/1764390000000-unlogged-code-exchanges';
+import { RoomForSignInUpdates1764400000000 } from './migrations/1764400000000-room-for-sign-in-updates';
 import { Avatar } from './avatars/avatar.entity';
 import { PhoneConflict } from './users/entities/phone-conflict.entity';
 import { RefreshToken } from './sessions/refresh-token.entity';
@@ -47,4 +49,6 @@ export const WECHAT_AUTH_MIGRATIONS = [
   TicketChallenges1764360000000,
   SignUpAndUniquePhone1764370000000,
   Avatars1764380000000,
+  UnloggedCodeExchanges1764390000000,
+  RoomForSignInUpdates1764400000000,
 ];
