@@ -14,7 +14,10 @@ describe('security details', () => {
   it('serves a copy of a code only to the address the code first came from', async () => {
     const code = await wxLogin(t, persona('copied'));
     const from = (ip: string) => t.http.post('/auth/wechat/miniprogram/login').set('x-forwarded-for', ip).send({ code });
-    const [first, copy, stolen] = await Promise.all([from('203.0.113.5'), from('203.0.113.5'), from('198.51.100.7')]);
+    // The copy races the first request; the other address comes once the code is claimed, since
+    // whichever address reaches the server first owns the code.
+    const [first, copy] = await Promise.all([from('203.0.113.5'), from('203.0.113.5')]);
+    const stolen = await from('198.51.100.7');
     expect([first.status, copy.status]).toEqual([200, 200]);
     expect(copy.body.user.id).toBe(first.body.user.id);
     expect(stolen.status).toBe(409);
