@@ -11,7 +11,11 @@ RUN npm run build && npm prune --omit=dev --omit=optional
 
 FROM node:20-bookworm-slim
 # A heap limit: without one V8 lets the heap grow far past what the app keeps alive.
-ENV NODE_ENV=production PORT=3000 NODE_OPTIONS=--max-old-space-size=160
+# Under the limit alone some starts went wrong: V8 decided during start-up to put the
+# objects of hot allocation sites straight into the old generation, and every request's
+# garbage then cost old-generation collections, over twice the CPU per request. With a
+# young generation twice the default size no measured start did so.
+ENV NODE_ENV=production PORT=3000 NODE_OPTIONS="--max-old-space-size=160 --max-semi-space-size=32"
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules

@@ -8,6 +8,8 @@ export interface RouteFigures {
 }
 
 export interface GuardFigures {
+  /** Plain node:http answering the same greeting: the floor. */
+  plain: RouteFigures;
   unguarded: RouteFigures;
   guarded: RouteFigures;
   passportJwt: RouteFigures;
@@ -21,35 +23,30 @@ export async function measureRoute(server: BenchChild, path: string, headers: Re
   return { requestsPerSecond: result.requests.average, cpuMicrosPerRequest: cpuUsed / result.requests.total };
 }
 
-/**
- * The example module's route unguarded, behind our guard, and behind
- * passport-jwt, interleaved over several rounds so a noisy machine hurts all
- * three alike; the mean of the rounds is reported.
- */
-export async function benchRoute(server: BenchChild, path: string, rounds: number, seconds: number): Promise<RouteFigures> {
-  await measureRoute(server, path, {}, 1);
-  const figures: RouteFigures[] = [];
-  for (let round = 0; round < rounds; round++) figures.push(await measureRoute(server, path, {}, seconds));
-  return averageOf(figures);
-}
-
 function averageOf(figures: RouteFigures[]): RouteFigures {
   const average = (pick: (figure: RouteFigures) => number) => figures.reduce((sum, figure) => sum + pick(figure), 0) / figures.length;
   return { requestsPerSecond: average((f) => f.requestsPerSecond), cpuMicrosPerRequest: average((f) => f.cpuMicrosPerRequest) };
 }
 
-export async function benchGuards(server: BenchChild, accessToken: string, rounds: number, seconds: number): Promise<GuardFigures> {
+/**
+ * The example module's route unguarded, behind our guard and behind
+ * passport-jwt, and plain node:http's answer, interleaved over several
+ * rounds so a noisy machine hurts all four alike; the mean of the rounds is
+ * reported.
+ */
+export async function benchGuards(server: BenchChild, plainServer: BenchChild, accessToken: string, rounds: number, seconds: number): Promise<GuardFigures> {
   const bearer = { authorization: `Bearer ${accessToken}` };
-  const routes: Array<[keyof GuardFigures, string, Record<string, string>]> = [
-    ['unguarded', '/greetings/public', {}],
-    ['guarded', '/greetings', bearer],
-    ['passportJwt', '/bench/passport-jwt', bearer],
+  const routes: Array<[keyof GuardFigures, BenchChild, string, Record<string, string>]> = [
+    ['plain', plainServer, '/greetings/public', {}],
+    ['unguarded', server, '/greetings/public', {}],
+    ['guarded', server, '/greetings', bearer],
+    ['passportJwt', server, '/bench/passport-jwt', bearer],
   ];
   const runs = new Map<keyof GuardFigures, RouteFigures[]>(routes.map(([name]) => [name, []]));
-  for (const [, path, headers] of routes) await measureRoute(server, path, headers, 1);
+  for (const [, target, path, headers] of routes) await measureRoute(target, path, headers, 1);
   for (let round = 0; round < rounds; round++) {
-    for (const [name, path, headers] of routes) runs.get(name)!.push(await measureRoute(server, path, headers, seconds));
+    for (const [name, target, path, headers] of routes) runs.get(name)!.push(await measureRoute(target, path, headers, seconds));
   }
   const mean = (name: keyof GuardFigures): RouteFigures => averageOf(runs.get(name)!);
-  return { unguarded: mean('unguarded'), guarded: mean('guarded'), passportJwt: mean('passportJwt') };
+  return { plain: mean('plain'), unguarded: mean('unguarded'), guarded: mean('guarded'), passportJwt: mean('passportJwt') };
 }

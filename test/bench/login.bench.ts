@@ -81,6 +81,9 @@ export async function steadyLatency(target: BenchChild, codes: string[], rate: n
 export interface Latency {
   p50Ms: number;
   p99Ms: number;
+  maxMs: number;
+  /** How many requests were sent. */
+  count: number;
 }
 
 /** The answer of a login or refresh, refused unless it carries a token pair. */
@@ -90,12 +93,16 @@ export async function loggedIn(answer: Promise<Record<string, unknown>>): Promis
   return body;
 }
 
-/** Sends one request every 1/rate seconds whatever the answers do, and measures each. */
-export async function openLoopLatency(requests: Array<() => Promise<unknown>>, rate: number): Promise<Latency> {
+/** Sends one request every 1/rate seconds whatever the answers do, and measures each; stops sending once `until` settles. */
+export async function openLoopLatency(requests: Array<() => Promise<unknown>>, rate: number, until?: Promise<unknown>): Promise<Latency> {
   const latencies: number[] = [];
   const inFlight: Array<Promise<void>> = [];
+  let stopped = false;
+  const stop = () => void (stopped = true);
+  until?.then(stop, stop);
   const started = performance.now();
   for (const [index, send] of requests.entries()) {
+    if (stopped) break;
     const due = started + (index * 1000) / rate;
     if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
     const sent = performance.now();
@@ -103,5 +110,5 @@ export async function openLoopLatency(requests: Array<() => Promise<unknown>>, r
   }
   await Promise.all(inFlight);
   latencies.sort((a, b) => a - b);
-  return { p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
+  return { p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), maxMs: latencies[latencies.length - 1], count: latencies.length };
 }

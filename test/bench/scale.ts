@@ -18,6 +18,8 @@ const EVENTS_PER_USER = Number(process.env.BENCH_SCALE_EVENTS_PER_USER ?? 20);
 const RATE = 100;
 const SECONDS = 5;
 const WRITE_SAMPLES = 50;
+// Logins sent while the purge runs stop when it ends, or after this long.
+const PURGE_WATCH_SECONDS = 60;
 const DATABASE = 'wechat_auth_scale';
 
 type Figures = Record<string, string | number>;
@@ -59,7 +61,11 @@ async function measure(db: DataSource, url: string, app: BenchChild, sandboxUrl:
   );
   const admin = await adminListFigures(db, users);
   const retention = { maxSessionsPerUserPerApp: 10, endedSessionsGraceDays: 7, loginEventsDays: 180, purgeIntervalSeconds: 0, purgeBatchSize: 1000 };
-  const purge = await new RetentionPurge({ retention } as WechatAuthConfig, new RetentionRepository(db)).runOnce();
+  // Returning logins at the steady rate for as long as the purge runs: what its batches make a login wait.
+  const duringPurgeCodes = await loginCodes(sandboxUrl, returningPersonas(users, RATE * PURGE_WATCH_SECONDS));
+  const purgeRun = new RetentionPurge({ retention } as WechatAuthConfig, new RetentionRepository(db)).runOnce();
+  const duringPurge = await openLoopLatency(duringPurgeCodes.map(login), RATE, purgeRun);
+  const purge = await purgeRun;
 
   const sample = returningPersonas(users, WRITE_SAMPLES);
   const samplePairs: Array<Record<string, unknown>> = [];
@@ -81,6 +87,9 @@ async function measure(db: DataSource, url: string, app: BenchChild, sandboxUrl:
     'purge duration (ms)': purge?.ms ?? 'skipped',
     'purge sessions removed': purge?.sessions ?? 'skipped',
     'purge login events removed': purge?.loginEvents ?? 'skipped',
+    'logins during the purge': duringPurge.count,
+    'login p99 during the purge (ms)': fixed(duringPurge.p99Ms),
+    'login max during the purge (ms)': fixed(duringPurge.maxMs),
     'writes per returning login': perOperation(loginWrites, WRITE_SAMPLES),
     'writes per refresh': perOperation(refreshWrites, WRITE_SAMPLES),
   };
