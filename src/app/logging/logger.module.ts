@@ -1,11 +1,12 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Inject, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
-import { stdSerializers } from 'pino-http';
+import { Logger, PARAMS_PROVIDER_TOKEN, PinoLogger } from 'nestjs-pino';
+import { HttpLogger, Options, pinoHttp, stdSerializers } from 'pino-http';
 import { AppConfig } from '../config/app-config';
 import { requestIdOf } from './request-id';
 
 const CENSORED = '[REDACTED]';
+const HTTP_LOGGER = Symbol('HTTP_LOGGER');
 const SECRET_PARAMS = /^(code|js_code|secret|state|ticket|bindticket|signupticket|access_token|refresh_token|token|session_key|verifier)$/i;
 
 function redactParams(text: string): string {
@@ -27,40 +28,66 @@ export function redactUrl(url: string): string {
   return fragment === undefined ? redacted : `${redacted}#${redactParams(fragment)}`;
 }
 
-/** Structured JSON logs with a request id; tokens, codes and secrets are redacted, cookies never logged. */
+function httpLoggerOptions(config: AppConfig): Options {
+  return {
+    level: config.logLevel,
+    genReqId: requestIdOf,
+    // pino-http serializes a request's bindings when it makes the request's logger, on every request,
+    // logged or not: the serializers read the raw request and response for the few fields a line needs
+    // (no copy through pino's standard serializers first) and censor them themselves (no `redact` paths).
+    wrapSerializers: false,
+    serializers: {
+      err: stdSerializers.err,
+      req: (req: IncomingMessage & { id: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: redactUrl(req.url ?? ''),
+        headers: { authorization: req.headers.authorization === undefined ? undefined : CENSORED, 'user-agent': req.headers['user-agent'] },
+        remoteAddress: req.socket?.remoteAddress,
+      }),
+      // A redirect's Location may carry a ticket (#ticket=…): only the status and the redacted location are logged.
+      res: (res: ServerResponse) => {
+        const location = res.getHeader('location');
+        return { statusCode: res.statusCode, ...(typeof location === 'string' ? { headers: { location: redactUrl(location) } } : {}) };
+      },
+    },
+    customSuccessMessage: (req, res) => `${req.method} ${redactUrl(req.url ?? '')} ${res.statusCode}`,
+  };
+}
+
+/**
+ * Structured JSON logs with a request id; tokens, codes and secrets are
+ * redacted, cookies never logged. pino-http writes one line per request;
+ * nestjs-pino's Logger carries the lines of Nest and of the services.
+ *
+ * nestjs-pino's own module would also run every request inside an
+ * AsyncLocalStorage so that service lines carry the request's bindings. On
+ * Node 20 one such storage puts a hook on every promise of the process, in
+ * every module of the monolith: an await costs two to three times as much,
+ * and a guarded route makes about forty. Service lines here are rare
+ * (failures, start-up) and say what they are about; the request line has
+ * the id, the route and the status.
+ */
 @Module({})
-export class LoggerModule {
+export class LoggerModule implements NestModule {
+  constructor(@Inject(HTTP_LOGGER) private readonly httpLogger: HttpLogger) {}
+
   static forRoot(config: AppConfig): DynamicModule {
+    const httpLogger = pinoHttp(httpLoggerOptions(config));
     return {
       module: LoggerModule,
-      imports: [
-        PinoLoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            genReqId: requestIdOf,
-            // pino-http serializes a request's bindings when it makes the request's logger, on every request,
-            // logged or not: the serializers read the raw request and response for the few fields a line needs
-            // (no copy through pino's standard serializers first) and censor them themselves (no `redact` paths).
-            wrapSerializers: false,
-            serializers: {
-              err: stdSerializers.err,
-              req: (req: IncomingMessage & { id: string }) => ({
-                id: req.id,
-                method: req.method,
-                url: redactUrl(req.url ?? ''),
-                headers: { authorization: req.headers.authorization === undefined ? undefined : CENSORED, 'user-agent': req.headers['user-agent'] },
-                remoteAddress: req.socket?.remoteAddress,
-              }),
-              // A redirect's Location may carry a ticket (#ticket=…): only the status and the redacted location are logged.
-              res: (res: ServerResponse) => {
-                const location = res.getHeader('location');
-                return { statusCode: res.statusCode, ...(typeof location === 'string' ? { headers: { location: redactUrl(location) } } : {}) };
-              },
-            },
-            customSuccessMessage: (req, res) => `${req.method} ${redactUrl(req.url ?? '')} ${res.statusCode}`,
-          },
-        }),
+      global: true,
+      providers: [
+        { provide: HTTP_LOGGER, useValue: httpLogger },
+        { provide: PARAMS_PROVIDER_TOKEN, useValue: { pinoHttp: { logger: httpLogger.logger } } },
+        PinoLogger,
+        Logger,
       ],
+      exports: [Logger, PinoLogger],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(this.httpLogger).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }
