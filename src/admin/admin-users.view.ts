@@ -21,8 +21,8 @@ export class AdminUserView {
 
 export class AdminUserPage {
   @ApiProperty({ type: [AdminUserView] }) items: AdminUserView[];
-  @ApiProperty({ description: 'Exact, except for a filtered list with more than 10,000 matches: then 10,000 and totalCapped.' }) total: number;
-  @ApiProperty({ description: 'True when a filtered list has more matches than total says.' }) totalCapped: boolean;
+  @ApiProperty({ description: 'Exact up to 1,000 matches; beyond, 1,000 and totalCapped.' }) total: number;
+  @ApiProperty({ description: 'True when the list has more matches than total says.' }) totalCapped: boolean;
   @ApiProperty() page: number;
   @ApiProperty() pageSize: number;
 }
