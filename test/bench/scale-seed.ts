@@ -49,11 +49,46 @@ export async function seedUsers(db: DataSource, from: number, to: number, events
      FROM (${seeded}) AS s, generate_series(1, 3) AS k, LATERAL (SELECT now() - make_interval(secs => (g * 7 + k * 86400) % (29 * 86400)) AS opened) AS o`,
     [from, to],
   );
-  await db.query(
-    `INSERT INTO login_events (user_id, kind, app_key, result, ip, created_at)
-     SELECT id, 'miniprogram', 'demo-miniprogram', 'success', '198.51.100.' || (g % 250), now() - make_interval(secs => ((g::bigint * 7919 + k * 104729) % (182 * 86400)))
-     FROM (${seeded}) AS s, generate_series(1, $3::int) AS k`,
-    [from, to, eventsPerUser],
-  );
+  await seedLoginEvents(db, from, to, eventsPerUser);
   for (const table of ['users', 'wechat_identities', 'sessions', 'login_events']) await db.query(`VACUUM ANALYZE ${table}`);
+}
+
+const EVENT_SLOTS_PER_STATEMENT = 1_000_000;
+const EVENTS_SPAN_SECONDS = 182 * 86400;
+
+/**
+ * Login events of users `from`..`to`, written oldest first as a live table
+ * receives them, so the rows past retention fill the table's first pages as
+ * they would in production (scattered over every page, each purge batch
+ * would rewrite a thousand pages). Slot i of the span goes to the user
+ * `from + (i × 7919 mod count)`: every user gets `eventsPerUser` events,
+ * evenly spread over 182 days.
+ */
+async function seedLoginEvents(db: DataSource, from: number, to: number, eventsPerUser: number): Promise<void> {
+  const count = to - from + 1;
+  const slots = count * eventsPerUser;
+  await db.query('DROP TABLE IF EXISTS scale_seed_numbers');
+  await db.query(
+    `CREATE UNLOGGED TABLE scale_seed_numbers AS
+     SELECT g, id FROM (SELECT id, (regexp_match(nickname, '^user (\\d+) '))[1]::int AS g FROM users) AS u WHERE g BETWEEN $1 AND $2`,
+    [from, to],
+  );
+  await db.query('ALTER TABLE scale_seed_numbers ADD PRIMARY KEY (g)');
+  for (let first = 0; first < slots; first += EVENT_SLOTS_PER_STATEMENT) {
+    const last = Math.min(first + EVENT_SLOTS_PER_STATEMENT, slots) - 1;
+    await db.transaction(async (manager) => {
+      // The chunk is sorted in memory rather than in temporary files.
+      await manager.query(`SET LOCAL work_mem = '256MB'`);
+      await manager.query(
+        `INSERT INTO login_events (user_id, kind, app_key, result, ip, created_at)
+         SELECT n.id, 'miniprogram', 'demo-miniprogram', 'success', '198.51.100.' || (n.g % 250),
+                now() - make_interval(secs => $5::double precision * ($4 - i) / $4)
+         FROM generate_series($1::bigint, $2::bigint) AS i
+         JOIN scale_seed_numbers AS n ON n.g = $3 + (i * 7919) % $6
+         ORDER BY i`,
+        [first, last, from, slots, EVENTS_SPAN_SECONDS, count],
+      );
+    });
+  }
+  await db.query('DROP TABLE scale_seed_numbers');
 }
