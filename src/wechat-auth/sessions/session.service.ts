@@ -53,9 +53,13 @@ export class SessionService {
   async start(user: User, isNew: boolean, appKey: string | null, client: ClientInfo, authenticatedAt?: Date | null): Promise<TokenPair> {
     if (user.status !== 'active') throw new AppError('user_disabled');
     const expiresAt = this.refreshExpiry();
-    const session = await this.sessions.create({ userId: user.id, appKey, ip: client.ip, userAgent: client.userAgent, expiresAt, authenticatedAt });
+    // Every wx.login opens a session: without a cap they would pile up for the refresh lifetime.
+    const session = await this.sessions.create(
+      { userId: user.id, appKey, ip: client.ip, userAgent: client.userAgent, expiresAt, authenticatedAt },
+      this.config.retention.maxSessionsPerUserPerApp,
+    );
     if (!session) throw new SessionOwnerGone();
-    await this.endSessionsBeyondCap(user.id, appKey);
+    if (session.pushedOut.length > 0) await this.revoke(session.pushedOut, 'session_limit');
     return this.tokenPair(user, isNew, { sessionId: session.id, generation: 0 }, authenticatedAt ?? new Date());
   }
 
@@ -115,12 +119,6 @@ export class SessionService {
   /** Ends every active session of a user (those opened through one app only, when `appKey` is given). */
   async revokeUserSessions(userId: string, reason: string, appKey?: string): Promise<number> {
     return this.revoke(await this.sessions.activeSessionIds(userId, appKey), reason);
-  }
-
-  /** Every wx.login opens a session: without a cap they would pile up for the refresh lifetime. */
-  private async endSessionsBeyondCap(userId: string, appKey: string | null): Promise<void> {
-    const oldest = await this.sessions.liveSessionsBeyond(userId, appKey, this.config.retention.maxSessionsPerUserPerApp);
-    if (oldest.length > 0) await this.revoke(oldest, 'session_limit');
   }
 
   /** A token of the current kind names its session; one issued before sessions counted generations is looked up by its hash. */

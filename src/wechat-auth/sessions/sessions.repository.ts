@@ -59,20 +59,30 @@ export class SessionsRepository {
   constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Opens a session at refresh generation 0; null when the user is no longer
-   * active. The user's row is share-locked while the session is made, so a
-   * merge, a disable or a deletion of that user either happens before (and no
-   * session is opened) or waits and sees the session.
+   * Opens a session at refresh generation 0 and answers it with the user's
+   * other live sessions in its app that it pushes beyond the newest `keep`;
+   * null when the user is no longer active. The user's row is share-locked
+   * while the session is made, so a merge, a disable or a deletion of that
+   * user either happens before (and no session is opened) or waits and sees
+   * the session. One statement: it runs on every login.
    */
-  async create(session: NewSession): Promise<{ id: string } | null> {
+  async create(session: NewSession, keep: number): Promise<{ id: string; pushedOut: string[] } | null> {
     const rows = (await this.dataSource.query(
       `WITH owner AS (
          SELECT id FROM users WHERE id = $1 AND status = 'active' FOR SHARE
+       ), opened AS (
+         INSERT INTO sessions (user_id, app_key, ip, user_agent, expires_at, authenticated_at) SELECT id, $2, $3, $4, $5, $6 FROM owner RETURNING id
        )
-       INSERT INTO sessions (user_id, app_key, ip, user_agent, expires_at, authenticated_at) SELECT id, $2, $3, $4, $5, $6 FROM owner RETURNING id`,
-      [session.userId, session.appKey, session.ip, session.userAgent, session.expiresAt, session.authenticatedAt ?? null],
-    )) as Array<{ id: string }>;
-    return rows[0] ? { id: rows[0].id } : null;
+       -- The statement does not see the session it opens: the newest keep - 1 others stay.
+       SELECT opened.id, ARRAY(
+         SELECT id FROM sessions
+         WHERE user_id = $1 AND app_key IS NOT DISTINCT FROM $2 AND revoked_at IS NULL AND expires_at > now()
+         ORDER BY created_at DESC, id DESC OFFSET $7
+       ) AS pushed_out
+       FROM opened`,
+      [session.userId, session.appKey, session.ip, session.userAgent, session.expiresAt, session.authenticatedAt ?? null, Math.max(0, keep - 1)],
+    )) as Array<{ id: string; pushed_out: string[] }>;
+    return rows[0] ? { id: rows[0].id, pushedOut: rows[0].pushed_out } : null;
   }
 
   /**
@@ -145,17 +155,6 @@ export class SessionsRepository {
       await this.announceEnded(db, ended, tokensValidForMs);
       return ended;
     });
-  }
-
-  /** Live sessions of a user in one app beyond the newest `keep`: the ones a new login pushes out. */
-  async liveSessionsBeyond(userId: string, appKey: string | null, keep: number): Promise<string[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT id FROM sessions
-       WHERE user_id = $1 AND app_key IS NOT DISTINCT FROM $2 AND revoked_at IS NULL AND expires_at > now()
-       ORDER BY created_at DESC, id DESC OFFSET $3`,
-      [userId, appKey, keep],
-    )) as Array<{ id: string }>;
-    return rows.map((row) => row.id);
   }
 
   async activeSessionIds(userId: string, appKey?: string): Promise<string[]> {

@@ -139,20 +139,23 @@ export class IdentityTransaction {
   async touchLogin(identityId: string, given: ProfileUpdate, sealedSessionKey: string | null = null): Promise<User> {
     const profile = cleanProfile(given);
     for (let attempt = 0; attempt < 3; attempt++) {
-      // An UPDATE that waited for a merge (its row deleted) or an account deletion (a tombstone now) touches nothing: read the identity again.
-      const [rows] = (await this.db.query(
-        `UPDATE users SET last_login_at = now(), updated_at = now(),
-           nickname = COALESCE($2, nickname), avatar_url = COALESCE($3, avatar_url)
-         WHERE id = (SELECT user_id FROM wechat_identities WHERE id = $1) AND status <> 'deleted'
-         RETURNING ${USER_COLUMNS}`,
-        [identityId, profile.nickname ?? null, profile.avatarUrl ?? null],
-      )) as [UserRow[], number];
-      if (rows.length === 0) continue;
-      await this.db.query('UPDATE wechat_identities SET last_login_at = now(), session_key = COALESCE($2, session_key) WHERE id = $1', [
-        identityId,
-        sealedSessionKey,
-      ]);
-      return this.db.create(User, rows[0]);
+      // One statement, the user's row before the identity's (the order every login locks rows in). An UPDATE
+      // that waited for a merge (its row deleted) or an account deletion (a tombstone now) touches nothing,
+      // the identity included: read the identity again.
+      const rows = (await this.db.query(
+        `WITH signed_in AS (
+           UPDATE users SET last_login_at = now(), updated_at = now(),
+             nickname = COALESCE($2, nickname), avatar_url = COALESCE($3, avatar_url)
+           WHERE id = (SELECT user_id FROM wechat_identities WHERE id = $1) AND status <> 'deleted'
+           RETURNING ${USER_COLUMNS}
+         ), identity AS (
+           UPDATE wechat_identities SET last_login_at = now(), session_key = COALESCE($4, session_key)
+           WHERE id = $1 AND EXISTS (SELECT 1 FROM signed_in)
+         )
+         SELECT * FROM signed_in`,
+        [identityId, profile.nickname ?? null, profile.avatarUrl ?? null, sealedSessionKey],
+      )) as UserRow[];
+      if (rows.length > 0) return this.db.create(User, rows[0]);
     }
     throw new AppError('session_revoked', 'This WeChat account was unbound while signing in. Sign in again.');
   }
