@@ -3,7 +3,7 @@ import { createApp } from '../../src/app/app.factory';
 import { freePort } from '../support/global-setup';
 import { reportToParent } from './child-stats';
 import { BENCH_JWT_SECRET } from './bench-settings';
-import { PassportJwtYardstickModule } from './passport-jwt-yardstick.module';
+import { BenchRoutesModule } from './bench-routes.module';
 
 /** The app under benchmark, in its own process so the load generator does not share its event loop. */
 async function serve(): Promise<void> {
@@ -18,7 +18,7 @@ async function serve(): Promise<void> {
     THROTTLE_FAILURES_PER_IP_PER_MINUTE: '1000000',
     THROTTLE_PER_CREDENTIAL_PER_MINUTE: '1000000',
   });
-  const app = await createApp(config, process.env.DATABASE_URL!, [PassportJwtYardstickModule]);
+  const app = await createApp(config, process.env.DATABASE_URL!, [BenchRoutesModule]);
   await app.listen(port, '127.0.0.1');
   reportToParent(`http://127.0.0.1:${port}`, () => app.close());
 }

@@ -51,7 +51,8 @@ async function printGuards(platform: string, app: BenchChild, plainServer: Bench
   console.log(`Example module route on ${platform}, 20 connections, ${ROUNDS} interleaved rounds of ${SECONDS} s (CPU ratio: unguarded CPU per request / this route's)`);
   console.log(`  plain node:http, same greeting       ${pad(guards.plain.requestsPerSecond)} req/s               ${pad(guards.plain.cpuMicrosPerRequest, 0, 5)} µs CPU/req  (the floor)`);
   console.log(row('unguarded     GET /greetings/public', guards.unguarded, `(${ratio(guards.unguarded.cpuMicrosPerRequest, guards.plain.cpuMicrosPerRequest)}× plain node:http's CPU; target ≤ 3× on Fastify)`));
-  console.log(row('our guard     GET /greetings', guards.guarded, '(target ≥ 0.97)'));
+  console.log(row('our guard     GET /bench/signed-in', guards.guarded, '(same handler; target ≥ 0.97)'));
+  console.log(row('  + @CurrentUser()  GET /greetings', guards.withCurrentUser, "(the example's guarded route: Nest's parameter pipes)"));
   console.log(row("passport-jwt  AuthGuard('jwt')", guards.passportJwt, '(yardstick)'));
   console.log('');
 }

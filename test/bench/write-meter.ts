@@ -1,15 +1,34 @@
 import { Client } from 'pg';
 
-export interface WriteFigures {
+export interface RowWrites {
   /** Rows added. */
   inserted: number;
   /** Existing rows rewritten. */
   updated: number;
+}
+
+export interface WriteFigures extends RowWrites {
+  /**
+   * The same in the unlogged tables whose rows live minutes and are purged
+   * (code exchanges, throttling counters): they never reach the write-ahead
+   * log and never accumulate, so the targets are about the other tables.
+   */
+  scratch: RowWrites;
   walBytes: number;
 }
 
-// Throttling counters: unlogged, overwritten in place, and not what the targets are about.
-const LEFT_OUT = ['rate_limits', 'migrations'];
+/** Rows now and rows written since transaction `sinceXid`, over the given tables. */
+function rowCountsSql(tables: string[], sinceXid: string | null): string {
+  if (tables.length === 0) return `SELECT 0 AS rows, 0 AS written`;
+  const total = tables.map((table) => `(SELECT count(*) FROM "${table}")`).join(' + ');
+  const written = tables.map((table) => `(SELECT count(*) FROM "${table}" WHERE xmin::text::bigint > ${sinceXid ?? 0})`).join(' + ');
+  return `SELECT (${total})::text AS rows, (${sinceXid === null ? '0' : written})::text AS written`;
+}
+
+async function countRows(client: Client, tables: string[], sinceXid: string | null): Promise<{ rows: number; written: number }> {
+  const [counts] = (await client.query<{ rows: string; written: string }>(rowCountsSql(tables, sinceXid))).rows;
+  return { rows: Number(counts.rows), written: Number(counts.written) };
+}
 
 /**
  * What a stretch of work wrote to the database: rows inserted or updated in
@@ -22,31 +41,33 @@ export async function measureWrites(databaseUrl: string, work: () => Promise<unk
   await client.connect();
   try {
     const tables = (
-      await client.query<{ relname: string }>(`SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() AND NOT (relname = ANY($1))`, [LEFT_OUT])
-    ).rows.map((row) => row.relname);
-    const total = tables.map((table) => `(SELECT count(*) FROM "${table}")`).join(' + ');
-    const start = (
-      await client.query<{ xid: string; lsn: string; rows: string }>(
-        `SELECT (txid_current() % 4294967296)::text AS xid, pg_current_wal_lsn()::text AS lsn, (${total})::text AS rows`,
+      await client.query<{ relname: string; unlogged: boolean }>(
+        `SELECT c.relname, c.relpersistence = 'u' AS unlogged FROM pg_class AS c
+         WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND c.relname <> 'schema_migrations'`,
       )
-    ).rows[0];
+    ).rows;
+    const logged = tables.filter((table) => !table.unlogged).map((table) => table.relname);
+    const unlogged = tables.filter((table) => table.unlogged).map((table) => table.relname);
+    const { xid, lsn } = (await client.query<{ xid: string; lsn: string }>(`SELECT (txid_current() % 4294967296)::text AS xid, pg_current_wal_lsn()::text AS lsn`)).rows[0];
+    const before = { logged: await countRows(client, logged, null), unlogged: await countRows(client, unlogged, null) };
     await work();
-    const written = tables.map((table) => `(SELECT count(*) FROM "${table}" WHERE xmin::text::bigint > $1)`).join(' + ');
-    const end = (
-      await client.query<{ rows: string; written: string; wal: string }>(
-        `SELECT (${total})::text AS rows, (${written})::text AS written, pg_wal_lsn_diff(pg_current_wal_lsn(), $2)::text AS wal`,
-        [start.xid, start.lsn],
-      )
-    ).rows[0];
-    const inserted = Number(end.rows) - Number(start.rows);
-    return { inserted, updated: Number(end.written) - inserted, walBytes: Number(end.wal) };
+    const after = { logged: await countRows(client, logged, xid), unlogged: await countRows(client, unlogged, xid) };
+    const { wal } = (await client.query<{ wal: string }>(`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::text AS wal`, [lsn])).rows[0];
+    const writes = (kind: 'logged' | 'unlogged'): RowWrites => {
+      const inserted = after[kind].rows - before[kind].rows;
+      return { inserted, updated: after[kind].written - inserted };
+    };
+    return { ...writes('logged'), scratch: writes('unlogged'), walBytes: Number(wal) };
   } finally {
     await client.end();
   }
 }
 
-/** "1.00 new rows, 2.00 updated, 1,234 WAL bytes" per operation. */
+/** "1.00 new rows, 2.00 updated, 1,234 WAL bytes (scratch: 1.00 new, 1.00 updated)" per operation. */
 export function perOperation(figures: WriteFigures, operations: number): string {
   const each = (count: number) => (count / operations).toFixed(2);
-  return `${each(figures.inserted)} new rows, ${each(figures.updated)} updated, ${Math.round(figures.walBytes / operations).toLocaleString('en')} WAL bytes`;
+  return (
+    `${each(figures.inserted)} new rows, ${each(figures.updated)} updated, ${Math.round(figures.walBytes / operations).toLocaleString('en')} WAL bytes` +
+    ` (scratch: ${each(figures.scratch.inserted)} new, ${each(figures.scratch.updated)} updated)`
+  );
 }

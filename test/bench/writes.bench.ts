@@ -37,7 +37,7 @@ export async function measureWritesPerOperation(appUrl: string, sandboxUrl: stri
     returningLogin: perOperation(returningLogin, OPERATIONS),
     refresh: perOperation(refresh, OPERATIONS),
   };
-  console.log(`Writes per operation (${OPERATIONS} of each, one at a time; throttle counters left out)`);
+  console.log(`Writes per operation (${OPERATIONS} of each, one at a time; scratch: the unlogged tables of codes in flight and throttling counters, purged within minutes)`);
   console.log(`  new user login        ${figures.newLogin}`);
   console.log(`  returning user login  ${figures.returningLogin}`);
   console.log(`  refresh               ${figures.refresh}   (target: 0 new rows)\n`);
