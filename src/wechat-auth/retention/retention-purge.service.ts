@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WechatAuthConfig } from '../options/wechat-auth-config';
 import { RetentionRepository } from './retention.repository';
 
@@ -50,13 +51,20 @@ export class RetentionPurge implements OnModuleInit, OnModuleDestroy {
     return done;
   }
 
+  /**
+   * Deletes batch after batch until one comes back short. Between batches
+   * the purge rests as long as the last batch took: it never takes more than
+   * half of a database core and of its log writes, so the commits of logins
+   * running meanwhile do not queue behind a run of deletions.
+   */
   private async inBatches(batchSize: number, deleteBatch: () => Promise<number>): Promise<number> {
     let total = 0;
-    let deleted: number;
-    do {
-      deleted = await deleteBatch();
+    for (;;) {
+      const started = Date.now();
+      const deleted = await deleteBatch();
       total += deleted;
-    } while (deleted === batchSize);
-    return total;
+      if (deleted < batchSize) return total;
+      await sleep(Date.now() - started);
+    }
   }
 }
