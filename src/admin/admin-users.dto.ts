@@ -26,6 +26,13 @@ export class ListUsersQuery {
   @Max(MAX_PAGE_SIZE)
   pageSize?: number;
 
+  @ApiPropertyOptional({ description: "The previous page's nextCursor: the page after it, as fast at any depth (page numbers skip every user before them)." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'after must be a nextCursor the list gave' })
+  after?: string;
+
   @ApiPropertyOptional({ description: 'Matches the user id, the nickname (part of it), an openid, a unionid or the phone number.' })
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || undefined : value))
   @IsOptional()

@@ -4,6 +4,7 @@ import { DataSource, In, IsNull, MoreThan } from 'typeorm';
 import { LoginEvent } from '../wechat-auth/login/login-events/login-event.entity';
 import { Session } from '../wechat-auth/sessions/session.entity';
 import { User, UserStatus } from '../wechat-auth/users/entities/user.entity';
+import { ListCursor } from './admin-list-cursor';
 
 export interface UserListFilter {
   /** Matches the id, part of the nickname, an openid, a unionid or the phone number. */
@@ -19,8 +20,13 @@ const RECENT_LOGIN_EVENTS = 50;
 // exact total cost more than the page. An admin needs the exact figure only when it is small.
 export const COUNT_CAP = 1_000;
 
+/** Where a page starts: after so many matches (a page number), or after a cursor. */
+export type ListStart = { offset: number } | { after: ListCursor };
+
 export interface UserListPage {
   users: User[];
+  /** Where the next page starts; null on the last page. */
+  next: ListCursor | null;
   /** Exact up to COUNT_CAP matches; beyond, the cap. */
   total: number;
   /** True when the list has more matches than `total` says. */
@@ -64,20 +70,28 @@ export class AdminUsersRepository {
   /**
    * One page of users, newest first, with their identities: the ids of the
    * page from an index (only ids, so a deep page skips index entries rather
-   * than rows), then the page's users and identities in one query, and the
-   * total alongside. Three queries whatever the page size.
+   * than rows; after a cursor, it seeks straight to it), then the page's
+   * users and identities in one query, and the total alongside. Three
+   * queries whatever the page size.
    *
    * The total is counted up to COUNT_CAP matches only, filtered or not.
    */
-  async list(filter: UserListFilter, page: number, pageSize: number): Promise<UserListPage> {
+  async list(filter: UserListFilter, start: ListStart, pageSize: number): Promise<UserListPage> {
     const where = whereClause(filter);
-    const offset = (page - 1) * pageSize;
+    const params = [...where.params];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const afterCursor =
+      'after' in start
+        ? `(u.created_at, u.id) < (timestamptz 'epoch' + ${param(start.after.createdAtMicros)}::bigint * interval '1 microsecond', ${param(start.after.id)}::uuid)`
+        : null;
+    const pageWhere = afterCursor ? (where.sql ? `${where.sql} AND ${afterCursor}` : `WHERE ${afterCursor}`) : where.sql;
     const [idRows, countRows] = await Promise.all([
       this.dataSource.query(
-        `SELECT u.id FROM users u ${where.sql} ORDER BY u.created_at DESC, u.id DESC
-         LIMIT $${where.params.length + 1} OFFSET $${where.params.length + 2}`,
-        [...where.params, pageSize, offset],
-      ) as Promise<Array<{ id: string }>>,
+        `SELECT u.id, (extract(epoch FROM u.created_at) * 1000000)::bigint::text AS created_at_micros
+         FROM users u ${pageWhere} ORDER BY u.created_at DESC, u.id DESC
+         LIMIT ${param(pageSize)} OFFSET ${param('offset' in start ? start.offset : 0)}`,
+        params,
+      ) as Promise<Array<{ id: string; created_at_micros: string }>>,
       this.dataSource.query(`SELECT count(*)::int AS total FROM (SELECT 1 FROM users u ${where.sql} LIMIT ${COUNT_CAP + 1}) AS capped`, where.params) as Promise<
         Array<{ total: number }>
       >,
@@ -88,7 +102,13 @@ export class AdminUsersRepository {
       : [];
     const byId = new Map(users.map((user) => [user.id, user]));
     const counted = countRows[0].total;
-    return { users: ids.flatMap((id) => byId.get(id) ?? []), total: Math.min(counted, COUNT_CAP), totalCapped: counted > COUNT_CAP };
+    const last = idRows.length === pageSize ? idRows[idRows.length - 1] : undefined;
+    return {
+      users: ids.flatMap((id) => byId.get(id) ?? []),
+      next: last ? { createdAtMicros: last.created_at_micros, id: last.id } : null,
+      total: Math.min(counted, COUNT_CAP),
+      totalCapped: counted > COUNT_CAP,
+    };
   }
 
   activeSessions(userId: string): Promise<Session[]> {

@@ -8,6 +8,7 @@ import { User } from '../wechat-auth/users/entities/user.entity';
 import { UsersRepository } from '../wechat-auth/users/users.repository';
 import { IdentityUnbinder } from '../wechat-auth/users/identity-unbinder.service';
 import { ListUsersQuery } from './admin-users.dto';
+import { decodeCursor, encodeCursor } from './admin-list-cursor';
 import { AdminUsersRepository } from './admin-users.repository';
 import {
   AdminUserDetail,
@@ -40,9 +41,18 @@ export class AdminUsersService {
   async list(query: ListUsersQuery): Promise<AdminUserPage> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
+    if (query.after !== undefined && page !== 1) throw new AppError('invalid_request', 'Give either page or after, not both.');
+    const start = query.after !== undefined ? { after: decodeCursor(query.after) } : { offset: (page - 1) * pageSize };
     const linked = query.linked === undefined ? undefined : query.linked === 'true';
-    const { users, total, totalCapped } = await this.adminUsers.list({ q: query.q, app: query.app, linked, status: query.status }, page, pageSize);
-    return { items: users.map((user) => toAdminUserView(user, { maskPhone: true })), total, totalCapped, page, pageSize };
+    const { users, next, total, totalCapped } = await this.adminUsers.list({ q: query.q, app: query.app, linked, status: query.status }, start, pageSize);
+    return {
+      items: users.map((user) => toAdminUserView(user, { maskPhone: true })),
+      total,
+      totalCapped,
+      page,
+      pageSize,
+      nextCursor: next ? encodeCursor(next) : null,
+    };
   }
 
   async detail(userId: string): Promise<AdminUserDetail> {

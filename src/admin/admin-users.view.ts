@@ -23,8 +23,10 @@ export class AdminUserPage {
   @ApiProperty({ type: [AdminUserView] }) items: AdminUserView[];
   @ApiProperty({ description: 'Exact up to 1,000 matches; beyond, 1,000 and totalCapped.' }) total: number;
   @ApiProperty({ description: 'True when the list has more matches than total says.' }) totalCapped: boolean;
-  @ApiProperty() page: number;
+  @ApiProperty({ description: 'The page number asked for; 1 for a page asked for with after.' }) page: number;
   @ApiProperty() pageSize: number;
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as after for the next page (an index seek at any depth); null on the last page.' })
+  nextCursor: string | null;
 }
 
 export class AdminSessionView {

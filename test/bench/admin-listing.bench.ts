@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
-import { AdminUsersRepository, UserListFilter } from '../../src/admin/admin-users.repository';
+import { ListCursor } from '../../src/admin/admin-list-cursor';
+import { AdminUsersRepository, ListStart, UserListFilter } from '../../src/admin/admin-users.repository';
 import { inScratchDatabase, medianMs } from './scratch-database';
 
 const USERS = 100_000;
@@ -38,17 +39,39 @@ async function seed(dataSource: DataSource): Promise<void> {
   await dataSource.query('VACUUM ANALYZE wechat_identities');
 }
 
-/** The admin list as the API runs it, the median of several runs in milliseconds, over a database of `users` users. */
+/** The cursor of the user at `depth` (0: the newest) in the list's order, as the page before it would have handed it out. */
+async function cursorAt(dataSource: DataSource, depth: number): Promise<ListCursor> {
+  const [row] = (await dataSource.query(
+    `SELECT id, (extract(epoch FROM created_at) * 1000000)::bigint::text AS micros FROM users ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 1`,
+    [depth],
+  )) as Array<{ id: string; micros: string }>;
+  return { createdAtMicros: row.micros, id: row.id };
+}
+
+/**
+ * The admin list as the API runs it, the median of several runs in
+ * milliseconds, over a database of `users` users. The deep page is the last
+ * one, reached as the admin page does by following nextCursor (by page
+ * number, OFFSET walks every entry before it: printed apart, it grows with
+ * the depth); the searches look for one person, by a part of a nickname and
+ * by an openid, so both sizes find as many users.
+ */
 export async function adminListFigures(dataSource: DataSource, users: number): Promise<Record<string, number>> {
   const repository = new AdminUsersRepository(dataSource);
-  const list = (filter: UserListFilter, page = 1) => repository.list(filter, page, PAGE_SIZE);
-  const [someone] = (await dataSource.query(`SELECT openid FROM wechat_identities WHERE app_key = 'demo-website' LIMIT 1`)) as Array<{ openid: string }>;
+  const list = (filter: UserListFilter, start: ListStart = { offset: 0 }) => repository.list(filter, start, PAGE_SIZE);
+  const [someone] = (await dataSource.query(
+    `SELECT i.openid, substr(u.nickname, length(u.nickname) - 5) AS nickname_tail
+     FROM wechat_identities i JOIN users u ON u.id = i.user_id WHERE i.app_key = 'demo-website' LIMIT 1`,
+  )) as Array<{ openid: string; nickname_tail: string }>;
+  const lastPageStart = users - PAGE_SIZE;
+  const beforeLastPage = await cursorAt(dataSource, lastPageStart - 1);
   return {
     adminListFirstPageMs: await medianMs(() => list({})),
     adminListFilteredPageMs: await medianMs(() => list({ app: 'demo-website', linked: false, status: 'active' })),
-    adminListDeepPageMs: await medianMs(() => list({}, Math.floor(users / PAGE_SIZE))),
-    adminListSearchNicknameMs: await medianMs(() => list({ q: 'user 4242' })),
+    adminListDeepPageMs: await medianMs(() => list({}, { after: beforeLastPage })),
+    adminListSearchNicknameMs: await medianMs(() => list({ q: someone.nickname_tail })),
     adminListSearchOpenidMs: await medianMs(() => list({ q: someone.openid })),
+    adminListDeepPageByNumberMs: await medianMs(() => list({}, { offset: lastPageStart })),
   };
 }
 

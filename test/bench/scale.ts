@@ -108,7 +108,8 @@ function printSideBySide(results: Array<{ users: number; figures: Figures }>): v
 async function main(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   console.log(`wechat-auth scale benchmark: sizes ${SIZES.join(', ')} users, ${EVENTS_PER_USER} login events and 3 sessions per user, database ${DATABASE}`);
-  console.log(`login and refresh latency at a steady ${RATE}/s for ${SECONDS} s (targets at 1,000,000 users: login p99 < 50 ms, admin figures < 50 ms, each within 1.5x of 100,000)\n`);
+  console.log(`login and refresh latency at a steady ${RATE}/s for ${SECONDS} s (targets at 1,000,000 users: login p99 < 50 ms, admin figures < 50 ms, each within 1.5x of 100,000;`);
+  console.log(`admin DeepPageByNumber is the last page by page number, whose OFFSET walks every user before it: shown, not a target)\n`);
   await onServer(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`));
   await onServer(serverUrl, (client) => client.query(`CREATE DATABASE ${DATABASE}`));
   const url = withDatabase(serverUrl, DATABASE);

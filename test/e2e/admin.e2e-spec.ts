@@ -23,7 +23,7 @@ describe('admin API', () => {
 
   const list = async (query: Record<string, string | number>) => {
     const response = await t.http.get('/admin/api/users').query(query).set(bearer(admin.accessToken)).expect(200);
-    return response.body as { items: ListedUser[]; total: number; page: number; pageSize: number };
+    return response.body as { items: ListedUser[]; total: number; page: number; pageSize: number; nextCursor: string | null };
   };
   const detail = async (userId: string) => (await t.http.get(`/admin/api/users/${userId}`).set(bearer(admin.accessToken)).expect(200)).body;
   const greet = (token: string) => t.http.get('/greetings').set(bearer(token));
@@ -187,6 +187,31 @@ describe('admin API', () => {
       expect(names).toEqual([4, 3, 2, 1, 0].map((i) => `${tag}-${i}`));
       const beyond = await list({ q: tag, pageSize: 2, page: 4 });
       expect(beyond).toMatchObject({ items: [], total: 5, page: 4 });
+    });
+  });
+
+  describe('paging by cursor', () => {
+    it('follows nextCursor through the same users as page numbers, also among users created at the same instant', async () => {
+      const tag = `cursor${randomUUID().slice(0, 8)}`;
+      // One statement: every one of them has the same created_at, so only the id orders them.
+      await database(t).query(`INSERT INTO users (nickname) SELECT $1 || '-' || g FROM generate_series(1, 7) AS g`, [tag]);
+      const byNumber = [1, 2, 3].map((page) => list({ q: tag, pageSize: 3, page }));
+      const byCursor: Array<Awaited<ReturnType<typeof list>>> = [await list({ q: tag, pageSize: 3 })];
+      while (byCursor[byCursor.length - 1].nextCursor) byCursor.push(await list({ q: tag, pageSize: 3, after: byCursor[byCursor.length - 1].nextCursor! }));
+      const ids = (pages: Array<{ items: ListedUser[] }>) => pages.flatMap((page) => page.items.map((user) => user.id));
+      expect(byCursor.map((page) => page.items.length)).toEqual([3, 3, 1]);
+      expect(ids(byCursor)).toEqual(ids(await Promise.all(byNumber)));
+      expect(new Set(ids(byCursor)).size).toBe(7);
+      expect(byCursor[2]).toMatchObject({ total: 7, nextCursor: null });
+    });
+
+    it.each([
+      ['not base64url', { after: 'not a cursor!' }],
+      ['not a cursor', { after: Buffer.from('12345.not-a-uuid').toString('base64url') }],
+      ['with a page number', { page: 2, after: Buffer.from(`1700000000000000.${randomUUID()}`).toString('base64url') }],
+    ])('refuses a cursor %s', async (_case, query) => {
+      const response = await t.http.get('/admin/api/users').query(query).set(bearer(admin.accessToken)).expect(400);
+      expect(response.body.error).toBe('invalid_request');
     });
   });
 

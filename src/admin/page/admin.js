@@ -7,7 +7,8 @@
   var VERIFIER = 'wechat-auth-admin-pkce-verifier';
   var SIGN_IN_ERRORS = ['authorization_denied', 'wechat_code_invalid', 'wechat_code_used', 'wechat_unavailable', 'wechat_rate_limited',
     'wechat_user_blocked', 'snapshot_user', 'user_disabled', 'account_not_found', 'rate_limited', 'invalid_request', 'service_unavailable'];
-  var state = { page: 1, pageSize: 20, total: 0, selected: null, config: null };
+  // cursors[n - 1]: the nextCursor page n - 1 gave, where page n starts (an index seek at any depth).
+  var state = { page: 1, cursors: [null], pageSize: 20, total: 0, selected: null, config: null };
 
   function $(id) { return document.getElementById(id); }
 
@@ -164,7 +165,8 @@
       if (value) params.set(name, value);
     });
     state.pageSize = Number(form.pageSize.value);
-    params.set('page', String(state.page));
+    var after = state.cursors[state.page - 1];
+    if (after) params.set('after', after);
     params.set('pageSize', String(state.pageSize));
     return params.toString();
   }
@@ -225,9 +227,10 @@
     }
     var pages = Math.max(1, Math.ceil(result.total / result.pageSize));
     var count = result.total.toLocaleString() + (result.totalCapped ? '+ users' : result.total === 1 ? ' user' : ' users');
-    $('page-info').textContent = 'Page ' + result.page + ' of ' + pages + (result.totalCapped ? '+' : '') + ' (' + count + ')';
-    $('prev').disabled = result.page <= 1;
-    $('next').disabled = result.totalCapped ? result.items.length < result.pageSize : result.page >= pages;
+    state.cursors[state.page] = result.nextCursor;
+    $('page-info').textContent = 'Page ' + state.page + ' of ' + pages + (result.totalCapped ? '+' : '') + ' (' + count + ')';
+    $('prev').disabled = state.page <= 1;
+    $('next').disabled = !result.nextCursor || (!result.totalCapped && state.page >= pages);
   }
 
   function field(list, name, value, className) {
@@ -317,6 +320,7 @@
     $('filters').addEventListener('submit', function (event) {
       event.preventDefault();
       state.page = 1;
+      state.cursors = [null];
       loadList();
     });
     $('prev').addEventListener('click', function () { state.page = Math.max(1, state.page - 1); loadList(); });
