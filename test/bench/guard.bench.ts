@@ -41,7 +41,8 @@ export async function benchGuards(server: BenchChild, plainServer: BenchChild, a
   const bearer = { authorization: `Bearer ${accessToken}` };
   const routes: Array<[keyof GuardFigures, BenchChild, string, Record<string, string>]> = [
     ['plain', plainServer, '/greetings/public', {}],
-    ['unguarded', server, '/greetings/public', {}],
+    // The same request, bearer token included, so that only the guard differs (parsing the header costs about 1 µs).
+    ['unguarded', server, '/greetings/public', bearer],
     ['guarded', server, '/bench/signed-in', bearer],
     ['withCurrentUser', server, '/greetings', bearer],
     ['passportJwt', server, '/bench/passport-jwt', bearer],

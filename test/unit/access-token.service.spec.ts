@@ -28,6 +28,17 @@ describe('AccessTokenService', () => {
     }
   });
 
+  it('never lets a cached signature vouch for other claims', () => {
+    const token = service.sign({ id: 'user-4', roles: ['user'] }, 'session-4', new Date());
+    expect(service.authenticate(`Bearer ${token}`).roles).toEqual(['user']);
+    const [header, payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const forged = Buffer.from(JSON.stringify({ ...claims, sub: 'user-5', roles: ['admin'] })).toString('base64url');
+    expect(() => service.authenticate(`Bearer ${header}.${forged}.${signature}`)).toThrow(expect.objectContaining({ code: 'invalid_token' }));
+    // The genuine token is still remembered as it was.
+    expect(service.authenticate(`Bearer ${token}`)).toMatchObject({ id: 'user-4', roles: ['user'] });
+  });
+
   it('refuses a cached token once it has expired (after the clock tolerance)', () => {
     jest.useFakeTimers({ now: Date.now() });
     const token = service.sign({ id: 'user-2', roles: ['user'] }, 'session-2', new Date());

@@ -42,6 +42,8 @@ function isClaims(payload: unknown): payload is AccessTokenClaims {
 }
 
 interface VerifiedToken {
+  /** The whole Authorization header it was verified from. */
+  header: string;
   user: AuthUser;
   /** Epoch milliseconds after which the token is refused. */
   refuseAfter: number;
@@ -59,7 +61,10 @@ export class AccessTokenService {
   private readonly signingKid: string;
   private readonly keys: Map<string, KeyObject>;
   private readonly options: { issuer: string; audience: string; ttl: number };
-  /** Recent verdicts by the exact text they were asked about; the oldest is forgotten first. */
+  /**
+   * Recent verdicts, found by the token's signature and kept only for the
+   * exact header text they were asked about; the oldest is forgotten first.
+   */
   private readonly verified = new Map<string, VerifiedToken>();
 
   constructor(config: WechatAuthConfig) {
@@ -92,14 +97,17 @@ export class AccessTokenService {
    * token's whole life: a repeat costs one lookup, no parsing.
    */
   authenticate(authorization: string): AuthUser {
-    const cached = this.verified.get(authorization);
-    if (cached) return unexpired(cached);
+    // Looked up by the signature's few dozen characters (a Map hashes every character of a key, and a
+    // header arrives as a new string each time), then compared whole: any other text is verified afresh.
+    const cacheKey = authorization.slice(authorization.lastIndexOf('.') + 1);
+    const cached = this.verified.get(cacheKey);
+    if (cached?.header === authorization) return unexpired(cached);
     const token = BEARER.exec(authorization)?.[1];
     if (!token) throw new AppError('invalid_token');
-    return this.verifyFresh(token, authorization);
+    return this.verifyFresh(token, authorization, cacheKey);
   }
 
-  private verifyFresh(token: string, cacheKey: string): AuthUser {
+  private verifyFresh(token: string, authorization: string, cacheKey: string): AuthUser {
     const header = readHeader(token);
     const key = typeof header.kid === 'string' ? this.keys.get(header.kid) : undefined;
     if (!key || header.typ !== TOKEN_TYPE) throw new AppError('invalid_token');
@@ -119,7 +127,8 @@ export class AccessTokenService {
     const authTime = typeof payload.auth_time === 'number' ? payload.auth_time : undefined;
     const user = Object.freeze({ id: payload.sub, sessionId: payload.sid, roles: Object.freeze([...payload.roles]) as string[], authTime });
     if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.delete(this.verified.keys().next().value!);
-    this.verified.set(cacheKey, { user, refuseAfter: (payload.exp + CLOCK_TOLERANCE_SECONDS) * 1000 });
+    this.verified.delete(cacheKey);
+    this.verified.set(cacheKey, { header: authorization, user, refuseAfter: (payload.exp + CLOCK_TOLERANCE_SECONDS) * 1000 });
     return user;
   }
 }

@@ -4,6 +4,7 @@ import { AppError } from '../../core/errors/app-error';
 import { IS_PUBLIC } from '../decorators/public.decorator';
 import { RevocationList } from '../revocation/revocation-list';
 import { AccessTokenService } from '../access-token.service';
+import { HandlerMetadata } from './handler-metadata';
 import { AuthenticatedRequest, requestOf } from './request-of';
 
 /**
@@ -16,14 +17,18 @@ import { AuthenticatedRequest, requestOf } from './request-of';
  */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
+  private readonly isPublic: HandlerMetadata<boolean>;
+
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     private readonly accessTokens: AccessTokenService,
     private readonly revocations: RevocationList,
-  ) {}
+  ) {
+    this.isPublic = new HandlerMetadata(reflector, IS_PUBLIC);
+  }
 
   canActivate(context: ExecutionContext): boolean {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    if (this.isPublic.of(context)) return true;
     const request = requestOf(context);
     if (!request) throw new AppError('unauthorized', 'This handler needs an access token and cannot receive one here: mark it @Public() or guard it yourself.');
 
