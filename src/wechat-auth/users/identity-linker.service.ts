@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { identityLockKeys } from '../core/advisory-locks';
 import { AppError } from '../core/errors/app-error';
 import { KeyedQueue } from '../core/keyed-queue';
@@ -18,6 +19,8 @@ export interface ResolvedLogin {
   identity: WechatIdentity;
   /** True when this login created the user. */
   isNew: boolean;
+  /** True when the identity was created by this login with its session_key. */
+  sessionKeyStored?: boolean;
 }
 
 /** An unknown identity under the `require-phone` policy: nothing was written; the person must show a phone first. */
@@ -68,8 +71,9 @@ export class IdentityLinker {
 
   private async firstLogin(verified: VerifiedWechatIdentity): Promise<ResolvedLogin | PendingSignUp> {
     const resolved = await this.resolveInTransaction(verified);
-    // Outside the linking transaction on purpose: a session_key that failed to land only means the next encrypted payload asks for wx.login again.
-    if (verified.sessionKey && !isPendingSignUp(resolved)) await this.sessionKeys.replace(resolved.identity.id, verified.sessionKey);
+    // A new identity's row is written with its session_key; a known one's gets it here, outside the linking
+    // transaction on purpose: a session_key that failed to land only means the next encrypted payload asks for wx.login again.
+    if (verified.sessionKey && !isPendingSignUp(resolved) && !resolved.sessionKeyStored) await this.sessionKeys.replace(resolved.identity.id, verified.sessionKey);
     return resolved;
   }
 
@@ -149,11 +153,13 @@ export class IdentityLinker {
       const user = owner.user ?? (await tx.createUser(unionid, profile, verifiedPhone));
       const isNew = !owner.user;
       if (owner.user && unionid && !owner.user.unionid) await tx.setUserUnionid(user.id, unionid);
-      const created = await tx.createIdentity({ userId: user.id, appKey: app.key, appid: app.appid, appType: app.type, openid, unionid });
+      const id = randomUUID();
+      const sealedSessionKey = verified.sessionKey ? this.sessionKeys.sealFor(id, verified.sessionKey) : null;
+      const created = await tx.createIdentity({ id, userId: user.id, appKey: app.key, appid: app.appid, appType: app.type, openid, unionid, sealedSessionKey });
       if (isNew) committed.push({ name: 'user.created', payload: { userId: user.id, identityId: created.id, appKey: app.key } });
       committed.push({ name: 'identity.bound', payload: { userId: user.id, identityId: created.id, appKey: app.key, newUser: isNew } });
       // A new user was created signed in; a known one records this login.
-      return { user: isNew ? user : await tx.touchLogin(created.id, profile), identity: created, isNew };
+      return { user: isNew ? user : await tx.touchLogin(created.id, profile), identity: created, isNew, sessionKeyStored: sealedSessionKey !== null };
     }
 
     let userId = identity.userId;

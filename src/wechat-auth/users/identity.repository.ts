@@ -11,12 +11,16 @@ import { rethrowPhoneInUse } from './verified-phone';
 import { REVOCATION_CHANNEL, RevocationEvent } from '../tokens/revocation/revocation-events';
 
 export interface NewIdentity {
+  /** Chosen by the caller when something is bound to it before the row exists (a sealed session_key). */
+  id?: string;
   userId: string;
   appKey: string;
   appid: string;
   appType: WechatIdentity['appType'];
   openid: string;
   unionid: string | null;
+  /** Already sealed for this identity's id. */
+  sealedSessionKey?: string | null;
 }
 
 /** What an unbind detached, for the caller to end the sessions of that app and record it. */
@@ -112,10 +116,19 @@ export class IdentityTransaction {
   /** An identity signing in for the first time. */
   async createIdentity(identity: NewIdentity): Promise<WechatIdentity> {
     const rows = (await this.db.query(
-      `INSERT INTO wechat_identities (user_id, app_key, appid, app_type, openid, unionid, last_login_at)
-       VALUES ($1, $2, $3, $4, $5, $6, now())
+      `INSERT INTO wechat_identities (id, user_id, app_key, appid, app_type, openid, unionid, session_key, last_login_at)
+       VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, now())
        RETURNING ${IDENTITY_COLUMNS}`,
-      [identity.userId, identity.appKey, identity.appid, identity.appType, identity.openid, identity.unionid],
+      [
+        identity.id ?? null,
+        identity.userId,
+        identity.appKey,
+        identity.appid,
+        identity.appType,
+        identity.openid,
+        identity.unionid,
+        identity.sealedSessionKey ?? null,
+      ],
     )) as IdentityRow[];
     return this.db.create(WechatIdentity, rows[0]);
   }
