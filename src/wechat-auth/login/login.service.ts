@@ -31,6 +31,14 @@ export interface SessionRequest {
   client: ClientInfo;
   /** A hand-off: when the person last signed in (the session being handed over's time). */
   authenticatedAt?: Date | null;
+  /** The login that opens the session, recorded with it. */
+  signIn?: { kind: string; detail: LoginEvent['detail'] };
+}
+
+/** What completing a login gave, and whether it already wrote the login's history row. */
+interface Finished<T> {
+  result: T;
+  recorded: boolean;
 }
 
 const SESSION_ATTEMPTS = 3;
@@ -59,9 +67,17 @@ export class LoginService {
    * policy gets a sign-up ticket instead of a session.
    */
   login(attempt: LoginAttempt, verify: () => Promise<VerifiedLogin>): Promise<TokenPair | SignUpPending> {
-    return this.recorded(attempt, verify, (resolved) =>
-      this.openSession({ identityId: resolved.identity.id, user: resolved.user, isNew: resolved.isNew, appKey: attempt.appKey, client: attempt.client }),
-    );
+    return this.recorded(attempt, verify, async (resolved, detail) => ({
+      result: await this.openSession({
+        identityId: resolved.identity.id,
+        user: resolved.user,
+        isNew: resolved.isNew,
+        appKey: attempt.appKey,
+        client: attempt.client,
+        signIn: { kind: attempt.kind, detail },
+      }),
+      recorded: true,
+    }));
   }
 
   /**
@@ -82,7 +98,7 @@ export class LoginService {
   identify(attempt: LoginAttempt, verify: () => Promise<VerifiedLogin>): Promise<ResolvedLogin | SignUpPending> {
     return this.recorded(attempt, verify, async (resolved) => {
       if (resolved.user.status !== 'active') throw new AppError('user_disabled');
-      return resolved;
+      return { result: resolved, recorded: false };
     });
   }
 
@@ -97,7 +113,7 @@ export class LoginService {
     for (let attempt = 1; ; attempt++) {
       if (!user) throw new AppError('session_revoked', 'This WeChat account is no longer bound to a user. Sign in again.');
       try {
-        return await this.sessions.start(user, request.isNew, request.appKey, request.client, request.authenticatedAt);
+        return await this.sessions.start(user, request.isNew, request.appKey, request.client, request.authenticatedAt, request.signIn);
       } catch (error) {
         if (!(error instanceof SessionOwnerGone) || attempt >= SESSION_ATTEMPTS) throw error;
         user = await this.users.findByIdentity(request.identityId);
@@ -108,7 +124,7 @@ export class LoginService {
   private async recorded<T>(
     attempt: LoginAttempt,
     verify: () => Promise<VerifiedLogin>,
-    finish: (resolved: ResolvedLogin) => Promise<T>,
+    finish: (resolved: ResolvedLogin, detail: LoginEvent['detail']) => Promise<Finished<T>>,
   ): Promise<T | SignUpPending> {
     let userId: string | null = null;
     let detail: LoginEvent['detail'] = null;
@@ -119,9 +135,10 @@ export class LoginService {
       // Not a sign-in yet: the history records it when the phone completes it.
       if (isPendingSignUp(resolved)) return await this.signUps.hold(verified);
       userId = resolved.user.id;
-      const result = await finish(resolved);
-      await this.record(attempt, { userId, result: 'success', detail });
-      return result;
+      const finished = await finish(resolved, detail);
+      // A login that opened its session wrote its history row with it: one statement, one commit.
+      if (!finished.recorded) await this.record(attempt, { userId, result: 'success', detail });
+      return finished.result;
     } catch (error) {
       if (error instanceof AppError) await this.record(attempt, { userId, result: 'failure', errorCode: error.code, detail });
       throw error;

@@ -9,7 +9,7 @@ import { RevocationList } from '../tokens/revocation/revocation-list';
 import { AccessTokenService } from '../tokens/access-token.service';
 import { AuthUser } from '../tokens/auth-user';
 import { RefreshTokenClaims, RefreshTokenCodec } from './refresh-token-codec';
-import { ActiveSession, RotationResult, SessionsRepository } from './sessions.repository';
+import { ActiveSession, NewSession, RotationResult, SessionsRepository } from './sessions.repository';
 import { TokenPair } from './token-pair';
 
 /** The user of a session being opened is no longer active (merged away, disabled or deleted in the meantime). */
@@ -47,15 +47,23 @@ export class SessionService {
 
   /**
    * Opens a session: the person signed in now, or at `authenticatedAt` for a
-   * session handed over from another. `SessionOwnerGone` when the user was
-   * merged away, disabled or deleted a moment ago.
+   * session handed over from another; `signIn` records the login that opens
+   * it in the login history. `SessionOwnerGone` when the user was merged
+   * away, disabled or deleted a moment ago.
    */
-  async start(user: User, isNew: boolean, appKey: string | null, client: ClientInfo, authenticatedAt?: Date | null): Promise<TokenPair> {
+  async start(
+    user: User,
+    isNew: boolean,
+    appKey: string | null,
+    client: ClientInfo,
+    authenticatedAt?: Date | null,
+    signIn?: NewSession['signIn'],
+  ): Promise<TokenPair> {
     if (user.status !== 'active') throw new AppError('user_disabled');
     const expiresAt = this.refreshExpiry();
     // Every wx.login opens a session: without a cap they would pile up for the refresh lifetime.
     const session = await this.sessions.create(
-      { userId: user.id, appKey, ip: client.ip, userAgent: client.userAgent, expiresAt, authenticatedAt },
+      { userId: user.id, appKey, ip: client.ip, userAgent: client.userAgent, expiresAt, authenticatedAt, signIn },
       this.config.retention.maxSessionsPerUserPerApp,
     );
     if (!session) throw new SessionOwnerGone();

@@ -14,6 +14,8 @@ export interface NewSession {
   expiresAt: Date;
   /** Set for a session handed over from another: when its person last signed in. */
   authenticatedAt?: Date | null;
+  /** The login that opens it, written to the login history by the same statement (the login's kind and detail). */
+  signIn?: { kind: string; detail: Record<string, unknown> | null };
 }
 
 export interface ActiveSession {
@@ -64,7 +66,8 @@ export class SessionsRepository {
    * null when the user is no longer active. The user's row is share-locked
    * while the session is made, so a merge, a disable or a deletion of that
    * user either happens before (and no session is opened) or waits and sees
-   * the session. One statement: it runs on every login.
+   * the session. One statement, with the login's history row when
+   * `signIn` is given: it runs on every login.
    */
   async create(session: NewSession, keep: number): Promise<{ id: string; pushedOut: string[] } | null> {
     const rows = (await this.dataSource.query(
@@ -72,6 +75,9 @@ export class SessionsRepository {
          SELECT id FROM users WHERE id = $1 AND status = 'active' FOR SHARE
        ), opened AS (
          INSERT INTO sessions (user_id, app_key, ip, user_agent, expires_at, authenticated_at) SELECT id, $2, $3, $4, $5, $6 FROM owner RETURNING id
+       ), recorded AS (
+         INSERT INTO login_events (user_id, kind, app_key, result, ip, user_agent, detail)
+         SELECT $1, $8, $2, 'success', $3, $4, $9 FROM opened WHERE $8::text IS NOT NULL
        )
        -- The statement does not see the session it opens: the newest keep - 1 others stay.
        SELECT opened.id, ARRAY(
@@ -80,7 +86,17 @@ export class SessionsRepository {
          ORDER BY created_at DESC, id DESC OFFSET $7
        ) AS pushed_out
        FROM opened`,
-      [session.userId, session.appKey, session.ip, session.userAgent, session.expiresAt, session.authenticatedAt ?? null, Math.max(0, keep - 1)],
+      [
+        session.userId,
+        session.appKey,
+        session.ip,
+        session.userAgent,
+        session.expiresAt,
+        session.authenticatedAt ?? null,
+        Math.max(0, keep - 1),
+        session.signIn?.kind ?? null,
+        session.signIn?.detail ? JSON.stringify(session.signIn.detail) : null,
+      ],
     )) as Array<{ id: string; pushed_out: string[] }>;
     return rows[0] ? { id: rows[0].id, pushedOut: rows[0].pushed_out } : null;
   }
