@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { loadAppConfig } from '../../src/app/config/app-config';
 import { dataSourceOptions } from '../../src/app/database/data-source-options';
 import { runMigrations } from '../../src/app/database/run-migrations';
 import { WechatAuthConfig } from '../../src/wechat-auth/options/wechat-auth-config';
@@ -62,7 +63,8 @@ async function measure(db: DataSource, url: string, app: BenchChild, sandboxUrl:
     RATE,
   );
   const admin = await adminListFigures(db, users);
-  const retention = { maxSessionsPerUserPerApp: 10, endedSessionsGraceDays: 7, loginEventsDays: 180, purgeIntervalSeconds: 0, purgeBatchSize: 1000 };
+  // The app's defaults, as a deployment that sets nothing runs it.
+  const { retention } = loadAppConfig({ NODE_ENV: 'test' });
   // Returning logins at the steady rate for as long as the purge runs: what its batches make a login wait.
   const duringPurgeCodes = await loginCodes(sandboxUrl, returningPersonas(users, RATE * PURGE_WATCH_SECONDS));
   const purgeRun = new RetentionPurge({ retention } as WechatAuthConfig, new RetentionRepository(db)).runOnce();

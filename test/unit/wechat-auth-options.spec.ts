@@ -23,7 +23,7 @@ describe('WechatAuthModule options', () => {
     const config = resolveWechatAuthConfig(VALID);
     expect(config.auth).toMatchObject({ issuer: 'wechat-auth', audience: 'wechat-auth', accessTtlSeconds: 900, refreshTtlSeconds: 2_592_000 });
     expect(config.wechat).toMatchObject({ apiBaseUrl: 'https://api.weixin.qq.com', openBaseUrl: 'https://open.weixin.qq.com', timeoutMs: 5000, maxRetries: 2 });
-    expect(config.retention).toEqual({ maxSessionsPerUserPerApp: 10, endedSessionsGraceDays: 7, loginEventsDays: 180, purgeIntervalSeconds: 3600, purgeBatchSize: 1000 });
+    expect(config.retention).toEqual({ maxSessionsPerUserPerApp: 10, endedSessionsGraceDays: 7, loginEventsDays: 180, purgeIntervalSeconds: 3600, purgeBatchSize: 250 });
     expect(config.throttling).toMatchObject({ perIpPerMinute: 0, failuresPerIpPerMinute: 30, perCredentialPerMinute: 30 });
     expect(config.oauth.publicBaseUrl).toBe('https://api.shop.example');
     expect(config.oauth.stateSecret).not.toBe(VALID.jwt.secret);

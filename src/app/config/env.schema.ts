@@ -125,7 +125,7 @@ export const envSchema = z.object({
   ENDED_SESSIONS_GRACE_DAYS: integer(7, 0, 3650),
   LOGIN_EVENTS_RETENTION_DAYS: integer(180, 1, 36_500),
   PURGE_INTERVAL_SECONDS: integer(3600, 0, 86_400),
-  PURGE_BATCH_SIZE: integer(1000, 1, 100_000),
+  PURGE_BATCH_SIZE: integer(250, 1, 100_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

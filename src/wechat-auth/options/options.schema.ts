@@ -98,7 +98,7 @@ export const optionsSchema = z.object({
       loginEventsDays: integer(180, 1, 36_500),
       // 0: this instance never purges (another one, or a job of the host, does).
       purgeIntervalSeconds: integer(3600, 0, 86_400),
-      purgeBatchSize: integer(1000, 1, 100_000),
+      purgeBatchSize: integer(250, 1, 100_000),
     })
     .strict()
     .prefault({}),
