@@ -1,5 +1,4 @@
 import { DataSource } from 'typeorm';
-import { ListCursor } from '../../src/admin/admin-list-cursor';
 import { AdminUsersRepository, ListStart, UserListFilter } from '../../src/admin/admin-users.repository';
 import { inScratchDatabase, medianMs } from './scratch-database';
 
@@ -39,15 +38,6 @@ async function seed(dataSource: DataSource): Promise<void> {
   await dataSource.query('VACUUM ANALYZE wechat_identities');
 }
 
-/** The cursor of the user at `depth` (0: the newest) in the list's order, as the page before it would have handed it out. */
-async function cursorAt(dataSource: DataSource, depth: number): Promise<ListCursor> {
-  const [row] = (await dataSource.query(
-    `SELECT id, (extract(epoch FROM created_at) * 1000000)::bigint::text AS micros FROM users ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 1`,
-    [depth],
-  )) as Array<{ id: string; micros: string }>;
-  return { createdAtMicros: row.micros, id: row.id };
-}
-
 /**
  * The admin list as the API runs it, the median of several runs in
  * milliseconds, over a database of `users` users. The deep page is the last
@@ -64,7 +54,9 @@ export async function adminListFigures(dataSource: DataSource, users: number): P
      FROM wechat_identities i JOIN users u ON u.id = i.user_id WHERE i.app_key = 'demo-website' LIMIT 1`,
   )) as Array<{ openid: string; nickname_tail: string }>;
   const lastPageStart = users - PAGE_SIZE;
-  const beforeLastPage = await cursorAt(dataSource, lastPageStart - 1);
+  // Where the page before the last one ends, as that page hands it out.
+  const { next: beforeLastPage } = await list({}, { offset: lastPageStart - PAGE_SIZE });
+  if (!beforeLastPage) throw new Error(`the admin list of ${users} users has no page after ${lastPageStart - PAGE_SIZE}`);
   return {
     adminListFirstPageMs: await medianMs(() => list({})),
     adminListFilteredPageMs: await medianMs(() => list({ app: 'demo-website', linked: false, status: 'active' })),

@@ -17,16 +17,12 @@ export interface WriteFigures extends RowWrites {
   walBytes: number;
 }
 
-/** Rows now and rows written since transaction `sinceXid`, over the given tables. */
-function rowCountsSql(tables: string[], sinceXid: string | null): string {
-  if (tables.length === 0) return `SELECT 0 AS rows, 0 AS written`;
+/** Rows now in the given tables, and how many of them were written after transaction `sinceXid`. */
+async function countRows(client: Client, tables: string[], sinceXid: string): Promise<{ rows: number; written: number }> {
+  if (tables.length === 0) return { rows: 0, written: 0 };
   const total = tables.map((table) => `(SELECT count(*) FROM "${table}")`).join(' + ');
-  const written = tables.map((table) => `(SELECT count(*) FROM "${table}" WHERE xmin::text::bigint > ${sinceXid ?? 0})`).join(' + ');
-  return `SELECT (${total})::text AS rows, (${sinceXid === null ? '0' : written})::text AS written`;
-}
-
-async function countRows(client: Client, tables: string[], sinceXid: string | null): Promise<{ rows: number; written: number }> {
-  const [counts] = (await client.query<{ rows: string; written: string }>(rowCountsSql(tables, sinceXid))).rows;
+  const written = tables.map((table) => `(SELECT count(*) FROM "${table}" WHERE xmin::text::bigint > $1)`).join(' + ');
+  const [counts] = (await client.query<{ rows: string; written: string }>(`SELECT (${total})::text AS rows, (${written})::text AS written`, [sinceXid])).rows;
   return { rows: Number(counts.rows), written: Number(counts.written) };
 }
 
@@ -49,7 +45,7 @@ export async function measureWrites(databaseUrl: string, work: () => Promise<unk
     const logged = tables.filter((table) => !table.unlogged).map((table) => table.relname);
     const unlogged = tables.filter((table) => table.unlogged).map((table) => table.relname);
     const { xid, lsn } = (await client.query<{ xid: string; lsn: string }>(`SELECT (txid_current() % 4294967296)::text AS xid, pg_current_wal_lsn()::text AS lsn`)).rows[0];
-    const before = { logged: await countRows(client, logged, null), unlogged: await countRows(client, unlogged, null) };
+    const before = { logged: await countRows(client, logged, xid), unlogged: await countRows(client, unlogged, xid) };
     await work();
     const after = { logged: await countRows(client, logged, xid), unlogged: await countRows(client, unlogged, xid) };
     const { wal } = (await client.query<{ wal: string }>(`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::text AS wal`, [lsn])).rows[0];

@@ -35,12 +35,6 @@ export interface SessionRequest {
   signIn?: { kind: string; detail: LoginEvent['detail'] };
 }
 
-/** What completing a login gave, and whether it already wrote the login's history row. */
-interface Finished<T> {
-  result: T;
-  recorded: boolean;
-}
-
 const SESSION_ATTEMPTS = 3;
 
 /**
@@ -67,8 +61,9 @@ export class LoginService {
    * policy gets a sign-up ticket instead of a session.
    */
   login(attempt: LoginAttempt, verify: () => Promise<VerifiedLogin>): Promise<TokenPair | SignUpPending> {
-    return this.recorded(attempt, verify, async (resolved, detail) => ({
-      result: await this.openSession({
+    // The success goes into the history with the session, by the statement that opens it.
+    return this.recorded(attempt, verify, (resolved, detail) =>
+      this.openSession({
         identityId: resolved.identity.id,
         user: resolved.user,
         isNew: resolved.isNew,
@@ -76,8 +71,7 @@ export class LoginService {
         client: attempt.client,
         signIn: { kind: attempt.kind, detail },
       }),
-      recorded: true,
-    }));
+    );
   }
 
   /**
@@ -96,9 +90,10 @@ export class LoginService {
 
   /** Like `login`, for flows that open the session later (the OAuth callback hands out a ticket). */
   identify(attempt: LoginAttempt, verify: () => Promise<VerifiedLogin>): Promise<ResolvedLogin | SignUpPending> {
-    return this.recorded(attempt, verify, async (resolved) => {
+    return this.recorded(attempt, verify, async (resolved, detail) => {
       if (resolved.user.status !== 'active') throw new AppError('user_disabled');
-      return { result: resolved, recorded: false };
+      await this.record(attempt, { userId: resolved.user.id, result: 'success', detail });
+      return resolved;
     });
   }
 
@@ -121,10 +116,11 @@ export class LoginService {
     }
   }
 
+  /** Verifies and resolves the identity, then `finish`es the login, which records its success; a failure is recorded here. */
   private async recorded<T>(
     attempt: LoginAttempt,
     verify: () => Promise<VerifiedLogin>,
-    finish: (resolved: ResolvedLogin, detail: LoginEvent['detail']) => Promise<Finished<T>>,
+    finish: (resolved: ResolvedLogin, detail: LoginEvent['detail']) => Promise<T>,
   ): Promise<T | SignUpPending> {
     let userId: string | null = null;
     let detail: LoginEvent['detail'] = null;
@@ -135,10 +131,7 @@ export class LoginService {
       // Not a sign-in yet: the history records it when the phone completes it.
       if (isPendingSignUp(resolved)) return await this.signUps.hold(verified);
       userId = resolved.user.id;
-      const finished = await finish(resolved, detail);
-      // A login that opened its session wrote its history row with it: one statement, one commit.
-      if (!finished.recorded) await this.record(attempt, { userId, result: 'success', detail });
-      return finished.result;
+      return await finish(resolved, detail);
     } catch (error) {
       if (error instanceof AppError) await this.record(attempt, { userId, result: 'failure', errorCode: error.code, detail });
       throw error;

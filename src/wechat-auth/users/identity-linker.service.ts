@@ -19,8 +19,6 @@ export interface ResolvedLogin {
   identity: WechatIdentity;
   /** True when this login created the user. */
   isNew: boolean;
-  /** True when the identity was created by this login with its session_key. */
-  sessionKeyStored?: boolean;
 }
 
 /** An unknown identity under the `require-phone` policy: nothing was written; the person must show a phone first. */
@@ -57,7 +55,7 @@ export class IdentityLinker {
     // looks no further: only another instance can have created the identity since, which the
     // transaction's re-read under the lock finds.
     return this.firstLogins.run(`${verified.app.appid}:${verified.openid}`, async (waited) =>
-      (waited ? await this.returningLogin(verified) : null) ?? this.firstLogin(verified),
+      (waited ? await this.returningLogin(verified) : null) ?? this.resolveInTransaction(verified),
     );
   }
 
@@ -65,16 +63,12 @@ export class IdentityLinker {
   private async returningLogin(verified: VerifiedWechatIdentity): Promise<ResolvedLogin | null> {
     const known = await this.identities.findIdentity(verified.app.appid, verified.openid);
     if (!known || this.needsLinking(known, verified.unionid || null)) return null;
-    const sealedSessionKey = verified.sessionKey ? this.sessionKeys.sealFor(known.id, verified.sessionKey) : null;
-    return { user: await this.identities.touchLogin(known.id, verified.profile ?? {}, sealedSessionKey), identity: known, isNew: false };
+    return { user: await this.identities.touchLogin(known.id, verified.profile ?? {}, this.sealedSessionKey(verified, known.id)), identity: known, isNew: false };
   }
 
-  private async firstLogin(verified: VerifiedWechatIdentity): Promise<ResolvedLogin | PendingSignUp> {
-    const resolved = await this.resolveInTransaction(verified);
-    // A new identity's row is written with its session_key; a known one's gets it here, outside the linking
-    // transaction on purpose: a session_key that failed to land only means the next encrypted payload asks for wx.login again.
-    if (verified.sessionKey && !isPendingSignUp(resolved) && !resolved.sessionKeyStored) await this.sessionKeys.replace(resolved.identity.id, verified.sessionKey);
-    return resolved;
+  /** The session_key WeChat gave this login, sealed for the identity row that the login's own write stores it on. */
+  private sealedSessionKey(verified: VerifiedWechatIdentity, identityId: string): string | null {
+    return verified.sessionKey ? this.sessionKeys.sealFor(identityId, verified.sessionKey) : null;
   }
 
   private async resolveInTransaction(verified: VerifiedWechatIdentity): Promise<ResolvedLogin | PendingSignUp> {
@@ -153,13 +147,14 @@ export class IdentityLinker {
       const user = owner.user ?? (await tx.createUser(unionid, profile, verifiedPhone));
       const isNew = !owner.user;
       if (owner.user && unionid && !owner.user.unionid) await tx.setUserUnionid(user.id, unionid);
+      // Its id chosen first, so that its session_key can be sealed for it and stored by the insert.
       const id = randomUUID();
-      const sealedSessionKey = verified.sessionKey ? this.sessionKeys.sealFor(id, verified.sessionKey) : null;
+      const sealedSessionKey = this.sealedSessionKey(verified, id);
       const created = await tx.createIdentity({ id, userId: user.id, appKey: app.key, appid: app.appid, appType: app.type, openid, unionid, sealedSessionKey });
       if (isNew) committed.push({ name: 'user.created', payload: { userId: user.id, identityId: created.id, appKey: app.key } });
       committed.push({ name: 'identity.bound', payload: { userId: user.id, identityId: created.id, appKey: app.key, newUser: isNew } });
       // A new user was created signed in; a known one records this login.
-      return { user: isNew ? user : await tx.touchLogin(created.id, profile), identity: created, isNew, sessionKeyStored: sealedSessionKey !== null };
+      return { user: isNew ? user : await tx.touchLogin(created.id, profile), identity: created, isNew };
     }
 
     let userId = identity.userId;
@@ -176,7 +171,7 @@ export class IdentityLinker {
       }
       if (identity.unionid !== unionid) await tx.setIdentityUnionid(identity.id, unionid);
     }
-    const user = await tx.touchLogin(identity.id, profile);
+    const user = await tx.touchLogin(identity.id, profile, this.sealedSessionKey(verified, identity.id));
     return { user, identity: { ...identity, userId: user.id, unionid: unionid ?? identity.unionid }, isNew: false };
   }
 }
