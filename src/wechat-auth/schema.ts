@@ -20,6 +20,7 @@ import { SignupTicket } from './login/sign-up/signup-ticket.entity';
 import { Avatars1764380000000 } from './migrations/1764380000000-avatars';
 import { UnloggedCodeExchanges1764390000000 } from './migrations/1764390000000-unlogged-code-exchanges';
 import { RoomForSignInUpdates1764400000000 } from './migrations/1764400000000-room-for-sign-in-updates';
+import { TimeOrderedIds1764410000000 } from './migrations/1764410000000-time-ordered-ids';
 import { Avatar } from './avatars/avatar.entity';
 import { PhoneConflict } from './users/entities/phone-conflict.entity';
 import { RefreshToken } from './sessions/refresh-token.entity';
@@ -51,4 +52,5 @@ export const WECHAT_AUTH_MIGRATIONS = [
   Avatars1764380000000,
   UnloggedCodeExchanges1764390000000,
   RoomForSignInUpdates1764400000000,
+  TimeOrderedIds1764410000000,
 ];

@@ -47,6 +47,26 @@ describe('Mini Program login (real app, real PostgreSQL, sandbox over HTTP)', ()
     expect(await rowsFor(me.body.identities[0].openid)).toEqual({ identities: 1, users: 1 });
   });
 
+  it('gives the rows of a first login ids that start with the time they were made (UUIDv7), so they land beside the newest rows', async () => {
+    const before = Date.now();
+    const login = await loginAs(t, persona());
+    const after = Date.now();
+    const [rows] = (await db.query(
+      `SELECT u.id AS user_id, i.id AS identity_id, (SELECT array_agg(s.id) FROM sessions s WHERE s.user_id = u.id) AS session_ids,
+              (SELECT array_agg(e.id) FROM login_events e WHERE e.user_id = u.id) AS event_ids
+       FROM users u JOIN wechat_identities i ON i.user_id = u.id WHERE u.id = $1`,
+      [login.user.id],
+    )) as Array<{ user_id: string; identity_id: string; session_ids: string[]; event_ids: string[] }>;
+    const ids = [rows.user_id, rows.identity_id, ...rows.session_ids, ...rows.event_ids];
+    expect(ids).toHaveLength(4);
+    for (const id of ids) {
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      const madeAt = parseInt(id.replace(/-/g, '').slice(0, 12), 16);
+      expect(madeAt).toBeGreaterThanOrEqual(before - 1000);
+      expect(madeAt).toBeLessThanOrEqual(after + 1000);
+    }
+  });
+
   it('answers token responses with Cache-Control: no-store and never a session_key', async () => {
     const code = await wxLogin(t, persona());
     const response = await t.http.post(LOGIN).send({ code, app: MINIPROGRAM.key }).expect(200);

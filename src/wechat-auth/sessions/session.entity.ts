@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, ForeignKey, Index, } from 'typeorm';
+import { TimeOrderedId } from '../core/time-ordered-id';
 import { User } from '../users/entities/user.entity';
 
 /**
@@ -9,7 +10,7 @@ import { User } from '../users/entities/user.entity';
 @Index('sessions_user_id_idx', ['userId'])
 @Index('sessions_revoked_at_idx', ['revokedAt'], { where: 'revoked_at IS NOT NULL' })
 export class Session {
-  @PrimaryGeneratedColumn('uuid')
+  @TimeOrderedId()
   id: string;
 
   @Column({ name: 'user_id', type: 'uuid' })

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { identityLockKeys } from '../core/advisory-locks';
 import { AppError } from '../core/errors/app-error';
 import { KeyedQueue } from '../core/keyed-queue';
+import { timeOrderedId } from '../core/time-ordered-id';
 import { WechatAuthConfig } from '../options/wechat-auth-config';
 import { CommittedEvent } from '../lifecycle/user-lifecycle.events';
 import { UserLifecycle } from '../lifecycle/user-lifecycle.service';
@@ -148,7 +148,7 @@ export class IdentityLinker {
       const isNew = !owner.user;
       if (owner.user && unionid && !owner.user.unionid) await tx.setUserUnionid(user.id, unionid);
       // Its id chosen first, so that its session_key can be sealed for it and stored by the insert.
-      const id = randomUUID();
+      const id = timeOrderedId();
       const sealedSessionKey = this.sealedSessionKey(verified, id);
       const created = await tx.createIdentity({ id, userId: user.id, appKey: app.key, appid: app.appid, appType: app.type, openid, unionid, sealedSessionKey });
       if (isNew) committed.push({ name: 'user.created', payload: { userId: user.id, identityId: created.id, appKey: app.key } });

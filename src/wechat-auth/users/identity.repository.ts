@@ -117,7 +117,7 @@ export class IdentityTransaction {
   async createIdentity(identity: NewIdentity): Promise<WechatIdentity> {
     const rows = (await this.db.query(
       `INSERT INTO wechat_identities (id, user_id, app_key, appid, app_type, openid, unionid, session_key, last_login_at)
-       VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, now())
+       VALUES (COALESCE($1::uuid, wechat_auth_uuid_v7()), $2, $3, $4, $5, $6, $7, $8, now())
        RETURNING ${IDENTITY_COLUMNS}`,
       [
         identity.id ?? null,

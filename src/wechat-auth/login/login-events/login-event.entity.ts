@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index } from 'typeorm';
+import { TimeOrderedId } from '../../core/time-ordered-id';
 import { User } from '../../users/entities/user.entity';
 
 /** One login attempt or account event, kept for admins and for abuse analysis. */
@@ -8,7 +9,7 @@ import { User } from '../../users/entities/user.entity';
 @Index('login_events_user_id_created_at_idx', ['userId', 'createdAt'])
 @Index('login_events_created_at_idx', ['createdAt'])
 export class LoginEvent {
-  @PrimaryGeneratedColumn('uuid')
+  @TimeOrderedId()
   id: string;
 
   @Column({ name: 'user_id', type: 'uuid', nullable: true })

@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, OneToMany, UpdateDateColumn } from 'typeorm';
+import { TimeOrderedId } from '../../core/time-ordered-id';
 import { WechatIdentity } from './wechat-identity.entity';
 
 export type UserStatus = 'active' | 'disabled' | 'deleted';
@@ -18,7 +19,7 @@ export type UserStatus = 'active' | 'disabled' | 'deleted';
 // A GIN trigram index (nickname substring search): TypeORM cannot describe one, so it leaves it to the migration.
 @Index('users_nickname_trgm_idx', { synchronize: false })
 export class User {
-  @PrimaryGeneratedColumn('uuid')
+  @TimeOrderedId()
   id: string;
 
   /** Shared by all of this person's identities in apps bound to one Open Platform account. */

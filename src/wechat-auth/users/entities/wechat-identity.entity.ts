@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
+import { TimeOrderedId } from '../../core/time-ordered-id';
 import type { WechatAppType } from '../../wechat/apps/wechat-app';
 import { User } from './user.entity';
 
@@ -11,7 +12,7 @@ import { User } from './user.entity';
 @Index('wechat_identities_app_key_user_id_idx', ['appKey', 'userId'])
 @Index('wechat_identities_openid_idx', ['openid'])
 export class WechatIdentity {
-  @PrimaryGeneratedColumn('uuid')
+  @TimeOrderedId()
   id: string;
 
   @Column({ name: 'user_id', type: 'uuid' })
