@@ -9,7 +9,7 @@ import { reportToParent } from './child-stats';
 
 /**
  * The bare baseline: the same Mini Program login with the same database work
- * (two throttling counters, the code claimed and settled in code_exchanges,
+ * (the throttling counter of the code, the code claimed and settled in code_exchanges,
  * user and identity upsert under the same lock, the session_key sealed with
  * AES-256-GCM, session and refresh token rows, a login event) and the same
  * JWT signing, with plain node:http and pg: no framework, no validation
@@ -61,7 +61,6 @@ async function resolveUser(db: PoolClient, openid: string, unionid: string | nul
 
 async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { code } = await readBody(req);
-  await countHit(`ip:${req.socket.remoteAddress}`);
   await countHit(`credential:${code}`);
   const codeHash = createHash('sha256').update(`${app.appid}:${code}`).digest();
   await pool.query(`INSERT INTO code_exchanges (code_hash, app_key, expires_at) VALUES ($1, $2, now() + interval '5 minutes')`, [codeHash, app.key]);

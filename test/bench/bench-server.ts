@@ -14,9 +14,6 @@ async function serve(): Promise<void> {
     LOG_LEVEL: 'silent',
     PORT: String(port),
     JWT_SECRET: BENCH_JWT_SECRET,
-    THROTTLE_PER_IP_PER_MINUTE: '1000000',
-    THROTTLE_FAILURES_PER_IP_PER_MINUTE: '1000000',
-    THROTTLE_PER_CREDENTIAL_PER_MINUTE: '1000000',
   });
   const app = await createApp(config, process.env.DATABASE_URL!, [BenchRoutesModule]);
   await app.listen(port, '127.0.0.1');

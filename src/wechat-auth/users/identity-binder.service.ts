@@ -46,8 +46,7 @@ export class IdentityBinder {
     await tx.lock(identityLockKeys(app.appid, openid, unionid));
     const caller = await tx.findUser(userId);
     if (!caller || caller.status !== 'active') throw new AppError('session_revoked', 'This account is no longer active. Sign in again.');
-    const identity = await tx.findIdentity(app.appid, openid);
-    const unionUser = unionid ? await tx.findUserByUnionid(unionid) : null;
+    const { identity, unionUser } = await tx.findUnderLock(app.appid, openid, unionid);
     const others = [identity?.user, unionUser].filter((user, index, all): user is User => !!user && user.id !== userId && all.findIndex((u) => u?.id === user.id) === index);
     // One person has one unionid: two different ones mean two WeChat users, which no bind may join.
     const unionids = new Set([unionid, caller.unionid, ...others.map((other) => other.unionid)].filter((id): id is string => !!id));

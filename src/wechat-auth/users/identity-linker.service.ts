@@ -138,23 +138,25 @@ export class IdentityLinker {
     await tx.lock([...identityLockKeys(app.appid, openid, unionid), ...(verifiedPhone ? [`phone:${verifiedPhone}`] : [])]);
 
     // Re-read under the lock: a concurrent login may have created or linked these rows.
-    const identity = await tx.findIdentity(app.appid, openid);
-    const unionUser = unionid ? await tx.findUserByUnionid(unionid) : null;
+    const { identity, unionUser } = await tx.findUnderLock(app.appid, openid, unionid);
 
     if (!identity) {
       const owner = unionUser ? { user: unionUser } : await this.signUpOwner(tx, verified, unionid);
       if ('next' in owner) return owner;
-      const user = owner.user ?? (await tx.createUser(unionid, profile, verifiedPhone));
-      const isNew = !owner.user;
-      if (owner.user && unionid && !owner.user.unionid) await tx.setUserUnionid(user.id, unionid);
       // Its id chosen first, so that its session_key can be sealed for it and stored by the insert.
       const id = timeOrderedId();
-      const sealedSessionKey = this.sealedSessionKey(verified, id);
-      const created = await tx.createIdentity({ id, userId: user.id, appKey: app.key, appid: app.appid, appType: app.type, openid, unionid, sealedSessionKey });
-      if (isNew) committed.push({ name: 'user.created', payload: { userId: user.id, identityId: created.id, appKey: app.key } });
-      committed.push({ name: 'identity.bound', payload: { userId: user.id, identityId: created.id, appKey: app.key, newUser: isNew } });
-      // A new user was created signed in; a known one records this login.
-      return { user: isNew ? user : await tx.touchLogin(created.id, profile), identity: created, isNew };
+      const fields = { id, appKey: app.key, appid: app.appid, appType: app.type, openid, unionid, sealedSessionKey: this.sealedSessionKey(verified, id) };
+      if (!owner.user) {
+        const { user, identity: created } = await tx.createUserWithIdentity(fields, profile, verifiedPhone ?? null);
+        committed.push({ name: 'user.created', payload: { userId: user.id, identityId: created.id, appKey: app.key } });
+        committed.push({ name: 'identity.bound', payload: { userId: user.id, identityId: created.id, appKey: app.key, newUser: true } });
+        return { user, identity: created, isNew: true };
+      }
+      const userId = owner.user.id;
+      if (unionid && !owner.user.unionid) await tx.setUserUnionid(userId, unionid);
+      const created = await tx.createIdentity({ ...fields, userId });
+      committed.push({ name: 'identity.bound', payload: { userId, identityId: created.id, appKey: app.key, newUser: false } });
+      return { user: await tx.touchLogin(created.id, profile), identity: created, isNew: false };
     }
 
     let userId = identity.userId;

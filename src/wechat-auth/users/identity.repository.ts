@@ -46,16 +46,22 @@ const IDENTITY_COLUMNS = selectList(IDENTITY_FIELDS, 'wechat_identities');
 type UserRow = Omit<User, 'identities'>;
 type IdentityRow = Omit<WechatIdentity, 'user' | 'sessionKey'>;
 
+const IDENTITY_WITH_OWNER = `${selectList(IDENTITY_FIELDS, 'identity')}, ${selectList(USER_FIELDS, 'owner', 'user.')}`;
+const IDENTITY_JOIN_OWNER = 'wechat_identities AS identity JOIN users AS owner ON owner.id = identity.user_id';
+
+/** An identity with its user from a row selected as IDENTITY_WITH_OWNER; null where the join found none. */
+function identityWithOwner(db: EntityManager, row: Record<string, unknown> | undefined): WechatIdentity | null {
+  if (!row?.id) return null;
+  return db.create(WechatIdentity, { ...pick(row, IDENTITY_FIELDS), user: db.create(User, pick(row, USER_FIELDS, 'user.')) });
+}
+
 /** The identity joined to its user in one plain query: it runs on every login, so no query builder. */
 async function findIdentityWithUser(db: EntityManager, appid: string, openid: string): Promise<WechatIdentity | null> {
-  const rows = (await db.query(
-    `SELECT ${selectList(IDENTITY_FIELDS, 'identity')}, ${selectList(USER_FIELDS, 'owner', 'user.')}
-     FROM wechat_identities AS identity JOIN users AS owner ON owner.id = identity.user_id
-     WHERE identity.appid = $1 AND identity.openid = $2`,
-    [appid, openid],
-  )) as Array<Record<string, unknown>>;
-  if (rows.length === 0) return null;
-  return db.create(WechatIdentity, { ...pick(rows[0], IDENTITY_FIELDS), user: db.create(User, pick(rows[0], USER_FIELDS, 'user.')) });
+  const rows = (await db.query(`SELECT ${IDENTITY_WITH_OWNER} FROM ${IDENTITY_JOIN_OWNER} WHERE identity.appid = $1 AND identity.openid = $2`, [
+    appid,
+    openid,
+  ])) as Array<Record<string, unknown>>;
+  return identityWithOwner(db, rows[0]);
 }
 
 /** The queries of one identity-resolving transaction. Only valid inside `IdentityRepository.transaction`. */
@@ -72,21 +78,26 @@ export class IdentityTransaction {
     return takeAdvisoryLocks(this.db, keys);
   }
 
-  findIdentity(appid: string, openid: string): Promise<WechatIdentity | null> {
-    return findIdentityWithUser(this.db, appid, openid);
-  }
-
-  findUser(id: string): Promise<User | null> {
-    return this.userWhere('id', id);
-  }
-
-  findUserByUnionid(unionid: string): Promise<User | null> {
-    return this.userWhere('unionid', unionid);
+  /**
+   * What a login or bind decides on once it holds the locks, in one statement:
+   * the identity (with its user) and the user the unionid names, either or
+   * both null.
+   */
+  async findUnderLock(appid: string, openid: string, unionid: string | null): Promise<{ identity: WechatIdentity | null; unionUser: User | null }> {
+    const [row] = (await this.db.query(
+      `SELECT ${IDENTITY_WITH_OWNER}, ${selectList(USER_FIELDS, 'union_user', 'unionUser.')}
+       FROM (SELECT) AS one
+       LEFT JOIN (${IDENTITY_JOIN_OWNER}) ON identity.appid = $1 AND identity.openid = $2
+       LEFT JOIN users AS union_user ON union_user.unionid = $3`,
+      [appid, openid, unionid],
+    )) as Array<Record<string, unknown>>;
+    const unionUser = row['unionUser.id'] ? this.db.create(User, pick(row, USER_FIELDS, 'unionUser.')) : null;
+    return { identity: identityWithOwner(this.db, row), unionUser };
   }
 
   /** Plain SQL, as every statement of a login: TypeORM's find builds and parses a query each time. */
-  private async userWhere(column: 'id' | 'unionid', value: string): Promise<User | null> {
-    const rows = (await this.db.query(`SELECT ${USER_COLUMNS} FROM users WHERE ${column} = $1`, [value])) as UserRow[];
+  async findUser(id: string): Promise<User | null> {
+    const rows = (await this.db.query(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id])) as UserRow[];
     return rows[0] ? this.db.create(User, rows[0]) : null;
   }
 
@@ -103,14 +114,36 @@ export class IdentityTransaction {
     return rows.length > 0;
   }
 
-  /** A user signing in for the first time; `phone`: one WeChat verified for them. */
-  async createUser(unionid: string | null, given: ProfileUpdate, phone: string | null = null): Promise<User> {
+  /**
+   * A person signing in for the first time: a new user, signed in, and its
+   * first identity, in one statement; `phone`: one WeChat verified for them.
+   */
+  async createUserWithIdentity(identity: Omit<NewIdentity, 'userId'>, given: ProfileUpdate, phone: string | null): Promise<{ user: User; identity: WechatIdentity }> {
     const profile = cleanProfile(given);
-    const rows = (await this.db.query(
-      `INSERT INTO users (unionid, nickname, avatar_url, phone, last_login_at) VALUES ($1, $2, $3, $4, now()) RETURNING ${USER_COLUMNS}`,
-      [unionid, profile.nickname ?? null, profile.avatarUrl ?? null, phone],
-    ).catch(rethrowPhoneInUse)) as UserRow[];
-    return this.db.create(User, rows[0]);
+    const [row] = (await this.db.query(
+      `WITH owner AS (
+         INSERT INTO users (unionid, nickname, avatar_url, phone, last_login_at) VALUES ($1, $2, $3, $4, now()) RETURNING *
+       ), identity AS (
+         INSERT INTO wechat_identities (id, user_id, app_key, appid, app_type, openid, unionid, session_key, last_login_at)
+         SELECT COALESCE($5::uuid, wechat_auth_uuid_v7()), owner.id, $6, $7, $8, $9, $1, $10, now() FROM owner
+         RETURNING *
+       )
+       SELECT ${IDENTITY_WITH_OWNER} FROM owner, identity`,
+      [
+        identity.unionid,
+        profile.nickname ?? null,
+        profile.avatarUrl ?? null,
+        phone,
+        identity.id ?? null,
+        identity.appKey,
+        identity.appid,
+        identity.appType,
+        identity.openid,
+        identity.sealedSessionKey ?? null,
+      ],
+    ).catch(rethrowPhoneInUse)) as Array<Record<string, unknown>>;
+    const user = this.db.create(User, pick(row, USER_FIELDS, 'user.'));
+    return { user, identity: this.db.create(WechatIdentity, { ...pick(row, IDENTITY_FIELDS), user }) };
   }
 
   /** An identity signing in for the first time. */
