@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, ForeignKey, Index, } from 'typeorm';
+import { Column, CreateDateColumn, Entity, ForeignKey, Index } from 'typeorm';
 import { TimeOrderedId } from '../core/time-ordered-id';
 import { User } from '../users/entities/user.entity';
 
