@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { identityLockKeys } from '../core/advisory-locks';
 import { AppError } from '../core/errors/app-error';
+import { timeOrderedId } from '../core/time-ordered-id';
 import { CommittedEvent } from '../lifecycle/user-lifecycle.events';
 import { UserLifecycle } from '../lifecycle/user-lifecycle.service';
 import { RevocationEvent } from '../tokens/revocation/revocation-events';
@@ -65,7 +66,7 @@ export class IdentityBinder {
       if (identity.userId !== userId) committed.push({ name: 'identity.bound', payload: { userId, identityId: identity.id, appKey: app.key, newUser: false } });
       return identity.id;
     }
-    const created = await tx.createIdentity({ userId, appKey: app.key, appid: app.appid, appType: app.type, openid, unionid });
+    const created = await tx.createIdentity({ id: timeOrderedId(), userId, appKey: app.key, appid: app.appid, appType: app.type, openid, unionid });
     committed.push({ name: 'identity.bound', payload: { userId, identityId: created.id, appKey: app.key, newUser: false } });
     return created.id;
   }

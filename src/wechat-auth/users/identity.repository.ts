@@ -11,8 +11,8 @@ import { rethrowPhoneInUse } from './verified-phone';
 import { REVOCATION_CHANNEL, RevocationEvent } from '../tokens/revocation/revocation-events';
 
 export interface NewIdentity {
-  /** Chosen by the caller when something is bound to it before the row exists (a sealed session_key). */
-  id?: string;
+  /** Chosen by the caller (timeOrderedId), so that a session_key can be sealed for the row before it exists. */
+  id: string;
   userId: string;
   appKey: string;
   appid: string;
@@ -125,7 +125,7 @@ export class IdentityTransaction {
          INSERT INTO users (unionid, nickname, avatar_url, phone, last_login_at) VALUES ($1, $2, $3, $4, now()) RETURNING *
        ), identity AS (
          INSERT INTO wechat_identities (id, user_id, app_key, appid, app_type, openid, unionid, session_key, last_login_at)
-         SELECT COALESCE($5::uuid, wechat_auth_uuid_v7()), owner.id, $6, $7, $8, $9, $1, $10, now() FROM owner
+         SELECT $5::uuid, owner.id, $6, $7, $8, $9, $1, $10, now() FROM owner
          RETURNING *
        )
        SELECT ${IDENTITY_WITH_OWNER} FROM owner, identity`,
@@ -134,7 +134,7 @@ export class IdentityTransaction {
         profile.nickname ?? null,
         profile.avatarUrl ?? null,
         phone,
-        identity.id ?? null,
+        identity.id,
         identity.appKey,
         identity.appid,
         identity.appType,
@@ -150,10 +150,10 @@ export class IdentityTransaction {
   async createIdentity(identity: NewIdentity): Promise<WechatIdentity> {
     const rows = (await this.db.query(
       `INSERT INTO wechat_identities (id, user_id, app_key, appid, app_type, openid, unionid, session_key, last_login_at)
-       VALUES (COALESCE($1::uuid, wechat_auth_uuid_v7()), $2, $3, $4, $5, $6, $7, $8, now())
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
        RETURNING ${IDENTITY_COLUMNS}`,
       [
-        identity.id ?? null,
+        identity.id,
         identity.userId,
         identity.appKey,
         identity.appid,
