@@ -162,9 +162,11 @@ export class SessionsRepository {
   async revoke(sessionIds: string[], reason: string, tokensValidForMs: number): Promise<string[]> {
     if (sessionIds.length === 0) return [];
     return this.dataSource.transaction(async (db) => {
+      // Rows locked in id order first: logins at once each end the sessions they pushed past the cap, sets that
+      // overlap, and an UPDATE alone locks in whatever order its plan visits them, so two could deadlock.
       const [rows] = (await db.query(
-        `UPDATE sessions SET revoked_at = now(), revoked_reason = $2
-         WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL RETURNING id`,
+        `WITH ending AS (SELECT id FROM sessions WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL ORDER BY id FOR UPDATE)
+         UPDATE sessions SET revoked_at = now(), revoked_reason = $2 FROM ending WHERE sessions.id = ending.id RETURNING sessions.id`,
         [sessionIds, reason],
       )) as [Array<{ id: string }>, number];
       const ended = rows.map((row) => row.id);
