@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { LoginEventsRepository } from '../wechat-auth/login/login-events/login-events.repository';
 import { revocationWindowMs } from '../wechat-auth/tokens/revocation/revocation-events';
 import { SessionsRepository } from '../wechat-auth/sessions/sessions.repository';
+import { StatementRunner } from '../wechat-auth/core/statements';
 import { AppConfig, loadAppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source-options';
 import { embeddedPostgresUrl } from './database/embedded-postgres';
@@ -52,14 +53,15 @@ async function main(args: string[]): Promise<string> {
   const config = loadAppConfig();
   return withDatabase(config, async (dataSource) => {
     const users = new AdminUsersRepository(dataSource);
-    const events = new LoginEventsRepository(dataSource);
+    const sql = new StatementRunner(dataSource, config.database.preparedStatements);
+    const events = new LoginEventsRepository(sql);
     const roles = command === 'grant' ? await users.addRole(userId, ADMIN_ROLE) : await users.removeRole(userId, ADMIN_ROLE);
     if (!roles) throw new Error(`No user ${userId}`);
     if (command === 'grant') {
       await events.record({ userId, kind: 'admin_role_granted', result: 'success', detail: { by: 'cli' } });
       return `Granted admin to ${userId} (roles: ${roles.join(', ')}); it takes effect at the user's next login or refresh.`;
     }
-    const sessions = new SessionsRepository(dataSource);
+    const sessions = new SessionsRepository(dataSource, sql);
     const ended = await sessions.revoke(await sessions.activeSessionIds(userId), 'admin_role_revoked', revocationWindowMs(config.auth.accessTtlSeconds));
     await events.record({ userId, kind: 'admin_role_revoked', result: 'success', detail: { by: 'cli', revoked: ended.length } });
     return `Revoked admin from ${userId} (roles: ${roles.join(', ') || 'none'}); ended ${ended.length} session(s).`;

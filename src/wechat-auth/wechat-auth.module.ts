@@ -20,6 +20,7 @@ import { UserStatusRepository } from './sessions/user-status.repository';
 import { UserStatusService } from './sessions/user-status.service';
 import { CredentialThrottlerGuard, SIGN_IN_THROTTLER_STORAGE } from './throttling/credential-throttler.guard';
 import { PostgresThrottlerStorage } from './throttling/postgres-throttler.storage';
+import { StatementRunner } from './core/statements';
 import { SignInFailures } from './throttling/sign-in-failures';
 import { RefreshTokenCodec } from './sessions/refresh-token-codec';
 import { RetentionPurge } from './retention/retention-purge.service';
@@ -110,10 +111,16 @@ const AVATAR_STORAGE_PROVIDER: Provider = {
   useFactory: (config: WechatAuthConfig, avatars: AvatarsRepository) => config.avatarStorage ?? new PostgresAvatarStorage(avatars),
 };
 
+const STATEMENT_RUNNER: Provider = {
+  provide: StatementRunner,
+  inject: [WECHAT_AUTH_DATA_SOURCE, WechatAuthConfig],
+  useFactory: (dataSource: DataSource, config: WechatAuthConfig) => new StatementRunner(dataSource, config.database.preparedStatements),
+};
+
 const SIGN_IN_STORAGE: Provider = {
   provide: SIGN_IN_THROTTLER_STORAGE,
-  inject: [WechatAuthConfig, WECHAT_AUTH_DATA_SOURCE],
-  useFactory: (config: WechatAuthConfig, dataSource: DataSource) => config.throttling.storage ?? new PostgresThrottlerStorage(dataSource),
+  inject: [WechatAuthConfig, StatementRunner],
+  useFactory: (config: WechatAuthConfig, sql: StatementRunner) => config.throttling.storage ?? new PostgresThrottlerStorage(sql),
 };
 
 /**
@@ -128,6 +135,7 @@ const SIGN_IN_STORAGE: Provider = {
   controllers: [AvatarsController, SignUpController, SessionsController, OwnSessionsController, OwnIdentitiesController, TicketController, MiniProgramController, MiniProgramDataController, OAuthController, OAuthEntryController, OAuthBindController, MobileAppController],
   providers: [
     { provide: WechatAuthConfig, inject: [MODULE_OPTIONS_TOKEN], useFactory: resolveWechatAuthConfig },
+    STATEMENT_RUNNER,
     SIGN_IN_STORAGE,
     AVATAR_STORAGE_PROVIDER,
     AvatarsRepository,

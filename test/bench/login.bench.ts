@@ -2,12 +2,15 @@ import autocannon from 'autocannon';
 import { postJson } from '../support/http';
 import { DEMO_APPS } from '../../src/sandbox/demo-apps';
 import { BenchChild } from './bench-child';
+import { databaseCpuMicros } from './database-cpu';
 
 export interface LoginFigures {
   loginsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
   cpuMicrosPerLogin: number;
+  /** CPU of the PostgreSQL processes per login (undefined when the server is not on this machine). */
+  databaseCpuMicrosPerLogin?: number;
 }
 
 const MINIPROGRAM = DEMO_APPS.find((app) => app.type === 'miniprogram')!;
@@ -28,6 +31,7 @@ export async function loginCodes(sandboxUrl: string, personas: string[]): Promis
 export async function benchLogins(target: BenchChild, codes: string[], connections: number): Promise<LoginFigures> {
   const pending = [...codes];
   const cpuBefore = (await target.stats()).cpuMicros;
+  const databaseCpuBefore = databaseCpuMicros();
   const started = process.hrtime.bigint();
   let lastResponse = started;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -52,12 +56,15 @@ export async function benchLogins(target: BenchChild, codes: string[], connectio
   // autocannon ends a run on its one-second tick: time it from the first request to the last answer.
   const elapsedSeconds = Number(lastResponse - started) / 1e9;
   const cpuUsed = (await target.stats()).cpuMicros - cpuBefore;
+  const databaseCpuAfter = databaseCpuMicros();
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${target.url}: ${result.non2xx} non-2xx and ${result.errors} errors`);
   return {
     loginsPerSecond: result.requests.total / elapsedSeconds,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     cpuMicrosPerLogin: cpuUsed / result.requests.total,
+    databaseCpuMicrosPerLogin:
+      databaseCpuBefore === undefined || databaseCpuAfter === undefined ? undefined : (databaseCpuAfter - databaseCpuBefore) / result.requests.total,
   };
 }
 

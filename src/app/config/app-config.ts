@@ -33,7 +33,7 @@ export class AppConfig {
   /** Whose X-Forwarded-For to believe for the client's address (Express `trust proxy`); false: nobody's. */
   trustProxy!: boolean | number | string;
   logLevel!: Env['LOG_LEVEL'];
-  database!: { url?: string; embeddedDir: string; embeddedPort: number };
+  database!: { url?: string; embeddedDir: string; embeddedPort: number; preparedStatements: boolean };
   auth!: {
     issuer: string;
     audience: string;
@@ -193,7 +193,12 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
     httpPlatform: env.HTTP_PLATFORM,
     trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,
-    database: { url: env.DATABASE_URL, embeddedDir: env.EMBEDDED_POSTGRES_DIR, embeddedPort: env.EMBEDDED_POSTGRES_PORT },
+    database: {
+      url: env.DATABASE_URL,
+      embeddedDir: env.EMBEDDED_POSTGRES_DIR,
+      embeddedPort: env.EMBEDDED_POSTGRES_PORT,
+      preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
+    },
     auth: {
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,

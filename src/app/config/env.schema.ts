@@ -85,6 +85,10 @@ export const envSchema = z.object({
   TRUST_PROXY: trustProxySchema.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_PREPARED_STATEMENTS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   EMBEDDED_POSTGRES_DIR: z.string().default('.data/postgres'),
   EMBEDDED_POSTGRES_PORT: integer(5488, 1, 65535),
   JWT_SECRET: z

@@ -33,6 +33,7 @@ export function wechatAuthOptions(config: AppConfig): WechatAuthModuleOptions {
     },
     signUp: config.signUp,
     retention: { ...config.retention },
+    database: { preparedStatements: config.database.preparedStatements },
     throttling: { ...config.throttling },
   };
 }

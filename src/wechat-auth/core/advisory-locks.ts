@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { Statement } from './statements';
 
 /**
  * The keys that serialise work on one WeChat identity and on the user its
@@ -9,12 +10,14 @@ export function identityLockKeys(appid: string, openid: string, unionid?: string
 }
 
 /**
- * Takes transaction-scoped advisory locks on all keys in one statement, in
- * sorted order, so two transactions never wait on each other in a cycle.
+ * Takes transaction-scoped advisory locks on all keys ($1) in one statement,
+ * in sorted order, so two transactions never wait on each other in a cycle.
  */
+export const TAKE_ADVISORY_LOCKS = new Statement(
+  'SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM (SELECT DISTINCT unnest($1::text[]) AS key ORDER BY key) AS sorted',
+);
+
+/** TAKE_ADVISORY_LOCKS, where no first login waits (unbinds, merges, maintenance). */
 export async function takeAdvisoryLocks(db: EntityManager, keys: string[]): Promise<void> {
-  await db.query(
-    'SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM (SELECT DISTINCT unnest($1::text[]) AS key ORDER BY key) AS sorted',
-    [keys],
-  );
+  await db.query(TAKE_ADVISORY_LOCKS.text, [keys]);
 }

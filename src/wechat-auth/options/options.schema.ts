@@ -102,6 +102,10 @@ export const optionsSchema = z.object({
     })
     .strict()
     .prefault({}),
+  database: z
+    .object({ preparedStatements: z.boolean().default(true) })
+    .strict()
+    .prefault({}),
   throttling: z
     .object({
       // 0: no ceiling on sign-ins per address; people behind one NAT or proxy all get in.

@@ -67,6 +67,10 @@ export class WechatAuthConfig {
     purgeIntervalSeconds: number;
     purgeBatchSize: number;
   };
+  database!: {
+    /** Hot statements run as named prepared statements. */
+    preparedStatements: boolean;
+  };
   throttling!: {
     /** Sign-in requests one client ip may make per minute, across all instances; 0 for no ceiling. */
     perIpPerMinute: number;
@@ -89,7 +93,7 @@ export function resolveWechatAuthConfig(options: WechatAuthModuleOptions): Wecha
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`);
     throw new WechatAuthOptionsError(`Invalid wechat-auth options: ${problems.join('; ')}`);
   }
-  const { apps, jwt, dataEncryption, wechat, throttling, retention, signUp, avatars, ...oauth } = parsed.data;
+  const { apps, jwt, dataEncryption, wechat, throttling, retention, database, signUp, avatars, ...oauth } = parsed.data;
   const signingKey = { kid: jwt.keyId ?? keyIdFor(jwt.secret), secret: jwt.secret };
   const dataKey = { kid: dataEncryption.keyId ?? keyIdFor(dataEncryption.key), key: Buffer.from(dataEncryption.key, 'base64') };
   return Object.assign(new WechatAuthConfig(), {
@@ -115,6 +119,7 @@ export function resolveWechatAuthConfig(options: WechatAuthModuleOptions): Wecha
     signUp: signUpHook(signUp),
     avatarStorage: avatars.storage as AvatarStorage | undefined,
     retention,
+    database,
     throttling: { ...throttling, storage: throttling.storage as ThrottlerStorage | undefined },
   });
 }

@@ -74,8 +74,17 @@ export interface WechatAuthModuleOptions {
     loginEventsDays?: number;
     /** How often the purge runs on this instance, in seconds; 0 never (default 3600). One instance at a time purges. */
     purgeIntervalSeconds?: number;
-    /** Rows deleted per statement by the purge (default 1000). */
+    /** Rows deleted per statement by the purge (default 250). */
     purgeBatchSize?: number;
+  };
+  database?: {
+    /**
+     * Run the statements of every login, refresh and throttled request as
+     * named prepared statements, parsed and planned once per connection
+     * (default true). Turn off behind a pooler that does not keep them
+     * across transactions (PgBouncer before 1.21 in transaction mode).
+     */
+    preparedStatements?: boolean;
   };
   throttling?: {
     /** A ceiling on all sign-ins from one client address per minute (default 0: none). */

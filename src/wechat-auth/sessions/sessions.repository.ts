@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectWechatAuthDataSource } from '../core/data-source';
+import { Statement, StatementRunner } from '../core/statements';
 import { DataSource, EntityManager } from 'typeorm';
 import { User } from '../users/entities/user.entity';
 import { pick, selectList, USER_FIELDS } from '../users/entity-columns';
@@ -53,12 +54,47 @@ function advanceSessionSql(fromGeneration: boolean): string {
     SELECT ${selectList(ROTATED_SESSION_FIELDS, 'advanced')}, ${selectList(USER_FIELDS, 'owner', 'user.')}
     FROM advanced JOIN users AS owner ON owner.id = advanced.user_id`;
 }
-const ADVANCE_FROM_GENERATION = advanceSessionSql(true);
+const ADVANCE_FROM_GENERATION = new Statement(advanceSessionSql(true));
 const ADVANCE_LEGACY = advanceSessionSql(false);
+
+/**
+ * Opens session of user $1 in app $2 (from ip $3, user agent $4, until $5,
+ * authenticated at $6) and answers the user's live sessions beyond the newest
+ * $7 others; records sign-in $8 with detail $9 when $8 is given.
+ */
+const OPEN_SESSION = new Statement(
+  `WITH owner AS (
+     SELECT id FROM users WHERE id = $1 AND status = 'active' FOR SHARE
+   ), opened AS (
+     INSERT INTO sessions (user_id, app_key, ip, user_agent, expires_at, authenticated_at) SELECT id, $2, $3, $4, $5, $6 FROM owner RETURNING id
+   ), recorded AS (
+     INSERT INTO login_events (user_id, kind, app_key, result, ip, user_agent, detail)
+     SELECT $1, $8, $2, 'success', $3, $4, $9 FROM opened WHERE $8::text IS NOT NULL
+   )
+   -- The statement does not see the session it opens: the newest keep - 1 others stay.
+   SELECT opened.id, ARRAY(
+     SELECT id FROM sessions
+     WHERE user_id = $1 AND app_key IS NOT DISTINCT FROM $2 AND revoked_at IS NULL AND expires_at > now()
+     ORDER BY created_at DESC, id DESC OFFSET $7
+   ) AS pushed_out
+   FROM opened`,
+);
+
+// Rows locked in id order first: logins at once each end the sessions they pushed past the cap, sets that
+// overlap, and an UPDATE alone locks in whatever order its plan visits them, so two could deadlock.
+const REVOKE = new Statement(
+  `WITH ending AS (SELECT id FROM sessions WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL ORDER BY id FOR UPDATE)
+   UPDATE sessions SET revoked_at = now(), revoked_reason = $2 FROM ending WHERE sessions.id = ending.id RETURNING sessions.id`,
+);
+
+const ANNOUNCE = new Statement('SELECT pg_notify($1, $2)');
 
 @Injectable()
 export class SessionsRepository {
-  constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectWechatAuthDataSource() private readonly dataSource: DataSource,
+    private readonly sql: StatementRunner,
+  ) {}
 
   /**
    * Opens a session at refresh generation 0 and answers it with the user's
@@ -70,34 +106,17 @@ export class SessionsRepository {
    * `signIn` is given: it runs on every login.
    */
   async create(session: NewSession, keep: number): Promise<{ id: string; pushedOut: string[] } | null> {
-    const rows = (await this.dataSource.query(
-      `WITH owner AS (
-         SELECT id FROM users WHERE id = $1 AND status = 'active' FOR SHARE
-       ), opened AS (
-         INSERT INTO sessions (user_id, app_key, ip, user_agent, expires_at, authenticated_at) SELECT id, $2, $3, $4, $5, $6 FROM owner RETURNING id
-       ), recorded AS (
-         INSERT INTO login_events (user_id, kind, app_key, result, ip, user_agent, detail)
-         SELECT $1, $8, $2, 'success', $3, $4, $9 FROM opened WHERE $8::text IS NOT NULL
-       )
-       -- The statement does not see the session it opens: the newest keep - 1 others stay.
-       SELECT opened.id, ARRAY(
-         SELECT id FROM sessions
-         WHERE user_id = $1 AND app_key IS NOT DISTINCT FROM $2 AND revoked_at IS NULL AND expires_at > now()
-         ORDER BY created_at DESC, id DESC OFFSET $7
-       ) AS pushed_out
-       FROM opened`,
-      [
-        session.userId,
-        session.appKey,
-        session.ip,
-        session.userAgent,
-        session.expiresAt,
-        session.authenticatedAt ?? null,
-        Math.max(0, keep - 1),
-        session.signIn?.kind ?? null,
-        session.signIn?.detail ? JSON.stringify(session.signIn.detail) : null,
-      ],
-    )) as Array<{ id: string; pushed_out: string[] }>;
+    const rows = await this.sql.rows<{ id: string; pushed_out: string[] }>(OPEN_SESSION, [
+      session.userId,
+      session.appKey,
+      session.ip,
+      session.userAgent,
+      session.expiresAt,
+      session.authenticatedAt ?? null,
+      Math.max(0, keep - 1),
+      session.signIn?.kind ?? null,
+      session.signIn?.detail ? JSON.stringify(session.signIn.detail) : null,
+    ]);
     return rows[0] ? { id: rows[0].id, pushedOut: rows[0].pushed_out } : null;
   }
 
@@ -107,7 +126,7 @@ export class SessionsRepository {
    * wins and the other sees a reuse. No row is written.
    */
   async rotate(sessionId: string, generation: number, expiresAt: Date): Promise<RotationResult> {
-    const rows = (await this.dataSource.query(ADVANCE_FROM_GENERATION, [sessionId, generation, expiresAt])) as Array<Record<string, unknown>>;
+    const rows = await this.sql.rows(ADVANCE_FROM_GENERATION, [sessionId, generation, expiresAt]);
     return rows[0] ? this.rotated(rows[0]) : this.explainUnrotatable(this.dataSource.manager, sessionId, generation);
   }
 
@@ -162,13 +181,7 @@ export class SessionsRepository {
   async revoke(sessionIds: string[], reason: string, tokensValidForMs: number): Promise<string[]> {
     if (sessionIds.length === 0) return [];
     return this.dataSource.transaction(async (db) => {
-      // Rows locked in id order first: logins at once each end the sessions they pushed past the cap, sets that
-      // overlap, and an UPDATE alone locks in whatever order its plan visits them, so two could deadlock.
-      const [rows] = (await db.query(
-        `WITH ending AS (SELECT id FROM sessions WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL ORDER BY id FOR UPDATE)
-         UPDATE sessions SET revoked_at = now(), revoked_reason = $2 FROM ending WHERE sessions.id = ending.id RETURNING sessions.id`,
-        [sessionIds, reason],
-      )) as [Array<{ id: string }>, number];
+      const rows = await this.sql.rows<{ id: string }>(REVOKE, [sessionIds, reason], db);
       const ended = rows.map((row) => row.id);
       await this.announceEnded(db, ended, tokensValidForMs);
       return ended;
@@ -231,7 +244,7 @@ export class SessionsRepository {
     const until = Date.now() + tokensValidForMs;
     for (const sessionId of sessionIds) {
       const event: SessionRevokedEvent = { sessionId, until };
-      await db.query('SELECT pg_notify($1, $2)', [REVOCATION_CHANNEL, JSON.stringify(event)]);
+      await this.sql.run(ANNOUNCE, [REVOCATION_CHANNEL, JSON.stringify(event)], db);
     }
   }
 }

@@ -1,10 +1,20 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
-import { InjectWechatAuthDataSource } from '../core/data-source';
-import { DataSource } from 'typeorm';
+import { Statement, StatementRunner } from '../core/statements';
 
 const PURGE_EVERY_MS = 60_000;
+
+const PURGE_EXPIRED = new Statement('DELETE FROM rate_limits WHERE window_ends_at < now()');
+
+const COUNT_HITS = new Statement(
+  `INSERT INTO rate_limits AS r (key, hits, window_ends_at)
+   SELECT key, hits, now() + make_interval(secs => ttl) FROM unnest($1::text[], $2::int[], $3::float8[]) AS batch(key, hits, ttl)
+   ON CONFLICT (key) DO UPDATE SET
+     hits = CASE WHEN r.window_ends_at <= now() THEN EXCLUDED.hits ELSE r.hits + EXCLUDED.hits END,
+     window_ends_at = CASE WHEN r.window_ends_at <= now() THEN EXCLUDED.window_ends_at ELSE r.window_ends_at END
+   RETURNING key, hits, GREATEST(1, ceil(extract(epoch FROM window_ends_at - now())))::int AS seconds_left`,
+);
 
 interface PendingHit {
   key: string;
@@ -25,7 +35,7 @@ export class PostgresThrottlerStorage implements ThrottlerStorage, OnModuleDestr
   private readonly purgeTimer = setInterval(() => void this.purge(), PURGE_EVERY_MS).unref();
   private pending: PendingHit[] = [];
 
-  constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: StatementRunner) {}
 
   increment(key: string, ttlMs: number, limit: number): Promise<ThrottlerStorageRecord> {
     return new Promise((resolve, reject) => {
@@ -42,15 +52,11 @@ export class PostgresThrottlerStorage implements ThrottlerStorage, OnModuleDestr
     for (const hit of hits) byKey.set(hit.key, [...(byKey.get(hit.key) ?? []), hit]);
     const keys = [...byKey.keys()];
     try {
-      const rows = (await this.dataSource.query(
-        `INSERT INTO rate_limits AS r (key, hits, window_ends_at)
-         SELECT key, hits, now() + make_interval(secs => ttl) FROM unnest($1::text[], $2::int[], $3::float8[]) AS batch(key, hits, ttl)
-         ON CONFLICT (key) DO UPDATE SET
-           hits = CASE WHEN r.window_ends_at <= now() THEN EXCLUDED.hits ELSE r.hits + EXCLUDED.hits END,
-           window_ends_at = CASE WHEN r.window_ends_at <= now() THEN EXCLUDED.window_ends_at ELSE r.window_ends_at END
-         RETURNING key, hits, GREATEST(1, ceil(extract(epoch FROM window_ends_at - now())))::int AS seconds_left`,
-        [keys, keys.map((key) => byKey.get(key)!.length), keys.map((key) => byKey.get(key)![0].ttlMs / 1000)],
-      )) as Array<{ key: string; hits: number; seconds_left: number }>;
+      const rows = await this.sql.rows<{ key: string; hits: number; seconds_left: number }>(COUNT_HITS, [
+        keys,
+        keys.map((key) => byKey.get(key)!.length),
+        keys.map((key) => byKey.get(key)![0].ttlMs / 1000),
+      ]);
       for (const row of rows) {
         const batch = byKey.get(row.key)!;
         // The batch's hits were the last ones counted: number them up to the total.
@@ -66,7 +72,7 @@ export class PostgresThrottlerStorage implements ThrottlerStorage, OnModuleDestr
   }
 
   private async purge(): Promise<void> {
-    await this.dataSource.query('DELETE FROM rate_limits WHERE window_ends_at < now()').catch(() => undefined);
+    await this.sql.run(PURGE_EXPIRED, []).catch(() => undefined);
   }
 
   onModuleDestroy(): void {

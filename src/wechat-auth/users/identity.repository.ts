@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectWechatAuthDataSource } from '../core/data-source';
 import { DataSource, EntityManager } from 'typeorm';
-import { identityLockKeys, takeAdvisoryLocks } from '../core/advisory-locks';
+import { identityLockKeys, TAKE_ADVISORY_LOCKS, takeAdvisoryLocks } from '../core/advisory-locks';
 import { AppError } from '../core/errors/app-error';
+import { Statement, StatementRunner } from '../core/statements';
 import { User } from './entities/user.entity';
 import { WechatIdentity } from './entities/wechat-identity.entity';
 import { IDENTITY_FIELDS, pick, selectList, USER_FIELDS } from './entity-columns';
@@ -55,18 +56,52 @@ function identityWithOwner(db: EntityManager, row: Record<string, unknown> | und
   return db.create(WechatIdentity, { ...pick(row, IDENTITY_FIELDS), user: db.create(User, pick(row, USER_FIELDS, 'user.')) });
 }
 
-/** The identity joined to its user in one plain query: it runs on every login, so no query builder. */
-async function findIdentityWithUser(db: EntityManager, appid: string, openid: string): Promise<WechatIdentity | null> {
-  const rows = (await db.query(`SELECT ${IDENTITY_WITH_OWNER} FROM ${IDENTITY_JOIN_OWNER} WHERE identity.appid = $1 AND identity.openid = $2`, [
-    appid,
-    openid,
-  ])) as Array<Record<string, unknown>>;
-  return identityWithOwner(db, rows[0]);
-}
+/** The identity joined to its user: it runs on every login. */
+const FIND_IDENTITY = new Statement(`SELECT ${IDENTITY_WITH_OWNER} FROM ${IDENTITY_JOIN_OWNER} WHERE identity.appid = $1 AND identity.openid = $2`);
 
-/** The queries of one identity-resolving transaction. Only valid inside `IdentityRepository.transaction`. */
+const FIND_UNDER_LOCK = new Statement(
+  `SELECT ${IDENTITY_WITH_OWNER}, ${selectList(USER_FIELDS, 'union_user', 'unionUser.')}
+   FROM (SELECT) AS one
+   LEFT JOIN (${IDENTITY_JOIN_OWNER}) ON identity.appid = $1 AND identity.openid = $2
+   LEFT JOIN users AS union_user ON union_user.unionid = $3`,
+);
+
+const CREATE_USER_WITH_IDENTITY = new Statement(
+  `WITH owner AS (
+     INSERT INTO users (unionid, nickname, avatar_url, phone, last_login_at) VALUES ($1, $2, $3, $4, now()) RETURNING *
+   ), identity AS (
+     INSERT INTO wechat_identities (id, user_id, app_key, appid, app_type, openid, unionid, session_key, last_login_at)
+     SELECT $5::uuid, owner.id, $6, $7, $8, $9, $1, $10, now() FROM owner
+     RETURNING *
+   )
+   SELECT ${IDENTITY_WITH_OWNER} FROM owner, identity`,
+);
+
+// The user's row before the identity's (the order every login locks rows in). An UPDATE that waited for a merge
+// (its row deleted) or an account deletion (a tombstone now) touches nothing, the identity included.
+const TOUCH_LOGIN = new Statement(
+  `WITH signed_in AS (
+     UPDATE users SET last_login_at = now(), updated_at = now(),
+       nickname = COALESCE($2, nickname), avatar_url = COALESCE($3, avatar_url)
+     WHERE id = (SELECT user_id FROM wechat_identities WHERE id = $1) AND status <> 'deleted'
+     RETURNING ${USER_COLUMNS}
+   ), identity AS (
+     UPDATE wechat_identities SET last_login_at = now(), session_key = COALESCE($4, session_key)
+     WHERE id = $1 AND EXISTS (SELECT 1 FROM signed_in)
+   )
+   SELECT * FROM signed_in`,
+);
+
+/**
+ * The queries of one identity-resolving transaction. Only valid inside
+ * `IdentityRepository.transaction`, but for `touchLogin`, which a returning
+ * login runs on its own.
+ */
 export class IdentityTransaction {
-  constructor(private readonly db: EntityManager) {}
+  constructor(
+    private readonly db: EntityManager,
+    private readonly sql: StatementRunner,
+  ) {}
 
   /** The transaction itself, for lifecycle subscribers that write in it. */
   get manager(): EntityManager {
@@ -74,8 +109,8 @@ export class IdentityTransaction {
   }
 
   /** Serialises every transaction on these identities and unionids, so two first logins of one person cannot both create a user. */
-  lock(keys: string[]): Promise<void> {
-    return takeAdvisoryLocks(this.db, keys);
+  async lock(keys: string[]): Promise<void> {
+    await this.sql.run(TAKE_ADVISORY_LOCKS, [keys], this.db);
   }
 
   /**
@@ -84,13 +119,7 @@ export class IdentityTransaction {
    * both null.
    */
   async findUnderLock(appid: string, openid: string, unionid: string | null): Promise<{ identity: WechatIdentity | null; unionUser: User | null }> {
-    const [row] = (await this.db.query(
-      `SELECT ${IDENTITY_WITH_OWNER}, ${selectList(USER_FIELDS, 'union_user', 'unionUser.')}
-       FROM (SELECT) AS one
-       LEFT JOIN (${IDENTITY_JOIN_OWNER}) ON identity.appid = $1 AND identity.openid = $2
-       LEFT JOIN users AS union_user ON union_user.unionid = $3`,
-      [appid, openid, unionid],
-    )) as Array<Record<string, unknown>>;
+    const [row] = await this.sql.rows(FIND_UNDER_LOCK, [appid, openid, unionid], this.db);
     const unionUser = row['unionUser.id'] ? this.db.create(User, pick(row, USER_FIELDS, 'unionUser.')) : null;
     return { identity: identityWithOwner(this.db, row), unionUser };
   }
@@ -120,16 +149,8 @@ export class IdentityTransaction {
    */
   async createUserWithIdentity(identity: Omit<NewIdentity, 'userId'>, given: ProfileUpdate, phone: string | null): Promise<{ user: User; identity: WechatIdentity }> {
     const profile = cleanProfile(given);
-    const [row] = (await this.db.query(
-      `WITH owner AS (
-         INSERT INTO users (unionid, nickname, avatar_url, phone, last_login_at) VALUES ($1, $2, $3, $4, now()) RETURNING *
-       ), identity AS (
-         INSERT INTO wechat_identities (id, user_id, app_key, appid, app_type, openid, unionid, session_key, last_login_at)
-         SELECT $5::uuid, owner.id, $6, $7, $8, $9, $1, $10, now() FROM owner
-         RETURNING *
-       )
-       SELECT ${IDENTITY_WITH_OWNER} FROM owner, identity`,
-      [
+    const [row] = await this.sql
+      .rows(CREATE_USER_WITH_IDENTITY, [
         identity.unionid,
         profile.nickname ?? null,
         profile.avatarUrl ?? null,
@@ -140,8 +161,8 @@ export class IdentityTransaction {
         identity.appType,
         identity.openid,
         identity.sealedSessionKey ?? null,
-      ],
-    ).catch(rethrowPhoneInUse)) as Array<Record<string, unknown>>;
+      ], this.db)
+      .catch(rethrowPhoneInUse);
     const user = this.db.create(User, pick(row, USER_FIELDS, 'user.'));
     return { user, identity: this.db.create(WechatIdentity, { ...pick(row, IDENTITY_FIELDS), user }) };
   }
@@ -184,23 +205,9 @@ export class IdentityTransaction {
    */
   async touchLogin(identityId: string, given: ProfileUpdate, sealedSessionKey: string | null = null): Promise<User> {
     const profile = cleanProfile(given);
+    // Tried again when it touched nothing: the identity then has another user, or none.
     for (let attempt = 0; attempt < 3; attempt++) {
-      // One statement, the user's row before the identity's (the order every login locks rows in). An UPDATE
-      // that waited for a merge (its row deleted) or an account deletion (a tombstone now) touches nothing,
-      // the identity included: read the identity again.
-      const rows = (await this.db.query(
-        `WITH signed_in AS (
-           UPDATE users SET last_login_at = now(), updated_at = now(),
-             nickname = COALESCE($2, nickname), avatar_url = COALESCE($3, avatar_url)
-           WHERE id = (SELECT user_id FROM wechat_identities WHERE id = $1) AND status <> 'deleted'
-           RETURNING ${USER_COLUMNS}
-         ), identity AS (
-           UPDATE wechat_identities SET last_login_at = now(), session_key = COALESCE($4, session_key)
-           WHERE id = $1 AND EXISTS (SELECT 1 FROM signed_in)
-         )
-         SELECT * FROM signed_in`,
-        [identityId, profile.nickname ?? null, profile.avatarUrl ?? null, sealedSessionKey],
-      )) as UserRow[];
+      const rows = await this.sql.rows<UserRow>(TOUCH_LOGIN, [identityId, profile.nickname ?? null, profile.avatarUrl ?? null, sealedSessionKey], this.db);
       if (rows.length > 0) return this.db.create(User, rows[0]);
     }
     throw new AppError('session_revoked', 'This WeChat account was unbound while signing in. Sign in again.');
@@ -278,16 +285,20 @@ export class IdentityTransaction {
 
 @Injectable()
 export class IdentityRepository {
-  constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectWechatAuthDataSource() private readonly dataSource: DataSource,
+    private readonly sql: StatementRunner,
+  ) {}
 
   /** A returning identity with its user, read without a transaction (the common case). */
-  findIdentity(appid: string, openid: string): Promise<WechatIdentity | null> {
-    return findIdentityWithUser(this.dataSource.manager, appid, openid);
+  async findIdentity(appid: string, openid: string): Promise<WechatIdentity | null> {
+    const [row] = await this.sql.rows(FIND_IDENTITY, [appid, openid]);
+    return identityWithOwner(this.dataSource.manager, row);
   }
 
   /** A returning login that links nothing: two single-row updates, no transaction needed. */
   touchLogin(identityId: string, profile: ProfileUpdate, sealedSessionKey: string | null): Promise<User> {
-    return new IdentityTransaction(this.dataSource.manager).touchLogin(identityId, profile, sealedSessionKey);
+    return new IdentityTransaction(this.dataSource.manager, this.sql).touchLogin(identityId, profile, sealedSessionKey);
   }
 
   /**
@@ -330,6 +341,6 @@ export class IdentityRepository {
   }
 
   transaction<T>(work: (tx: IdentityTransaction) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => work(new IdentityTransaction(manager)));
+    return this.dataSource.transaction((manager) => work(new IdentityTransaction(manager, this.sql)));
   }
 }

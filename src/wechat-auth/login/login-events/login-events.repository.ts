@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { InjectWechatAuthDataSource } from '../../core/data-source';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { Statement, StatementRunner } from '../../core/statements';
 import { LoginEvent } from './login-event.entity';
 
 export type NewLoginEvent = Pick<LoginEvent, 'kind' | 'result'> & Partial<Pick<LoginEvent, 'userId' | 'appKey' | 'errorCode' | 'ip' | 'userAgent' | 'detail'>>;
 
+const RECORD = new Statement(
+  `INSERT INTO login_events (user_id, kind, app_key, result, error_code, ip, user_agent, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+);
+
 @Injectable()
 export class LoginEventsRepository {
-  constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: StatementRunner) {}
 
   /**
    * In a deletion's transaction: the user's history keeps what happened and
@@ -18,20 +22,17 @@ export class LoginEventsRepository {
     await db.query(`INSERT INTO login_events (user_id, kind, result) VALUES ($1, 'account_deleted', 'success')`, [userId]);
   }
 
-  /** One row per attempt, written on every login: plain SQL rather than a query builder run each time. */
+  /** One row per attempt that did not open a session (a session's own statement records its login). */
   async record(event: NewLoginEvent): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO login_events (user_id, kind, app_key, result, error_code, ip, user_agent, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
-        event.userId ?? null,
-        event.kind,
-        event.appKey ?? null,
-        event.result,
-        event.errorCode ?? null,
-        event.ip ?? null,
-        event.userAgent ?? null,
-        event.detail ? JSON.stringify(event.detail) : null,
-      ],
-    );
+    await this.sql.run(RECORD, [
+      event.userId ?? null,
+      event.kind,
+      event.appKey ?? null,
+      event.result,
+      event.errorCode ?? null,
+      event.ip ?? null,
+      event.userAgent ?? null,
+      event.detail ? JSON.stringify(event.detail) : null,
+    ]);
   }
 }

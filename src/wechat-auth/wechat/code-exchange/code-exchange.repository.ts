@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectWechatAuthDataSource } from '../../core/data-source';
 import { DataSource } from 'typeorm';
 import { ErrorCode } from '../../core/errors/error-codes';
+import { Statement, StatementRunner } from '../../core/statements';
 import { CodeExchange, ExchangedIdentity } from './code-exchange.entity';
 
 export type Claim =
@@ -17,20 +18,25 @@ const TRANSIENT_ERRORS: ErrorCode[] = ['wechat_unavailable', 'wechat_rate_limite
 
 export type Settlement = { identity: ExchangedIdentity } | { errorCode: string };
 
+const CLAIM = new Statement(
+  `INSERT INTO code_exchanges (code_hash, app_key, state_nonce, client_ip, expires_at)
+   VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))
+   ON CONFLICT DO NOTHING RETURNING code_hash`,
+);
+const SETTLE = new Statement(`UPDATE code_exchanges SET status = $2, identity = $3, error_code = $4 WHERE code_hash = $1`);
+
 /** Every statement stands alone: no connection is held while WeChat is being asked. */
 @Injectable()
 export class CodeExchangeRepository {
-  constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectWechatAuthDataSource() private readonly dataSource: DataSource,
+    private readonly sql: StatementRunner,
+  ) {}
 
   async claim(codeHash: Buffer, appKey: string, stateNonce: Buffer | null, clientIp: string | null, lifetimeSeconds: number, windowSeconds: number): Promise<Claim> {
     // Twice at most: a row purged between the INSERT and the SELECT makes the code new again.
     for (let attempt = 0; attempt < 2; attempt++) {
-      const inserted = (await this.dataSource.query(
-        `INSERT INTO code_exchanges (code_hash, app_key, state_nonce, client_ip, expires_at)
-         VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))
-         ON CONFLICT DO NOTHING RETURNING code_hash`,
-        [codeHash, appKey, stateNonce, clientIp, lifetimeSeconds],
-      )) as unknown[];
+      const inserted = await this.sql.rows(CLAIM, [codeHash, appKey, stateNonce, clientIp, lifetimeSeconds]);
       if (inserted.length > 0) return { outcome: 'first' };
       if (await this.reclaimAfterTransientFailure(codeHash, stateNonce)) return { outcome: 'first' };
       const [row] = (await this.dataSource.query(
@@ -65,7 +71,7 @@ export class CodeExchangeRepository {
 
   async settle(codeHash: Buffer, settlement: Settlement): Promise<void> {
     const done = 'identity' in settlement;
-    await this.dataSource.query(`UPDATE code_exchanges SET status = $2, identity = $3, error_code = $4 WHERE code_hash = $1`, [
+    await this.sql.run(SETTLE, [
       codeHash,
       done ? 'done' : 'failed',
       done ? JSON.stringify(settlement.identity) : null,
