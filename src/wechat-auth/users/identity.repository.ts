@@ -149,20 +149,19 @@ export class IdentityTransaction {
    */
   async createUserWithIdentity(identity: Omit<NewIdentity, 'userId'>, given: ProfileUpdate, phone: string | null): Promise<{ user: User; identity: WechatIdentity }> {
     const profile = cleanProfile(given);
-    const [row] = await this.sql
-      .rows(CREATE_USER_WITH_IDENTITY, [
-        identity.unionid,
-        profile.nickname ?? null,
-        profile.avatarUrl ?? null,
-        phone,
-        identity.id,
-        identity.appKey,
-        identity.appid,
-        identity.appType,
-        identity.openid,
-        identity.sealedSessionKey ?? null,
-      ], this.db)
-      .catch(rethrowPhoneInUse);
+    const values = [
+      identity.unionid,
+      profile.nickname ?? null,
+      profile.avatarUrl ?? null,
+      phone,
+      identity.id,
+      identity.appKey,
+      identity.appid,
+      identity.appType,
+      identity.openid,
+      identity.sealedSessionKey ?? null,
+    ];
+    const [row] = await this.sql.rows(CREATE_USER_WITH_IDENTITY, values, this.db).catch(rethrowPhoneInUse);
     const user = this.db.create(User, pick(row, USER_FIELDS, 'user.'));
     return { user, identity: this.db.create(WechatIdentity, { ...pick(row, IDENTITY_FIELDS), user }) };
   }
