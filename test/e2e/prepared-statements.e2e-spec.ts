@@ -1,5 +1,8 @@
+import type { Pool } from 'pg';
 import { DataSource, QueryFailedError } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { dataSourceOptions } from '../../src/app/database/data-source-options';
+import { TAKE_ADVISORY_LOCKS } from '../../src/wechat-auth/core/advisory-locks';
 import { Statement, StatementRunner } from '../../src/wechat-auth/core/statements';
 import { loginAs, persona, startTestApp, TestApp } from '../support/test-app';
 
@@ -8,6 +11,18 @@ const HOT_TABLES = ['users', 'wechat_identities', 'sessions', 'login_events', 'c
 
 const preparedCount = async (db: { query(text: string, values: unknown[]): Promise<unknown> }, name: string) =>
   ((await db.query('SELECT count(*)::int AS count FROM pg_prepared_statements WHERE name = $1', [name])) as Array<{ count: number }>)[0].count;
+
+/** The module's statements prepared on any connection of a running app's pool (all idle: every request answered). */
+async function preparedInApp(t: TestApp): Promise<Set<string>> {
+  const pool = (t.app.get(DataSource).driver as PostgresDriver).master as Pool;
+  const clients = await Promise.all(Array.from({ length: pool.totalCount }, () => pool.connect()));
+  try {
+    const answers = await Promise.all(clients.map((client) => client.query<{ name: string }>(`SELECT name FROM pg_prepared_statements WHERE name LIKE 'wechat\\_auth\\_%'`)));
+    return new Set(answers.flatMap((answer) => answer.rows.map((row) => row.name)));
+  } finally {
+    for (const client of clients) client.release();
+  }
+}
 
 describe('prepared statements of the hot paths', () => {
   let dataSource: DataSource;
@@ -72,6 +87,15 @@ describe('prepared statements of the hot paths', () => {
         for (const table of HOT_TABLES) await dataSource.query(`ALTER TABLE ${table} DROP COLUMN added_by_a_migration`);
       }
     });
+
+    it('has prepared the statements of logins and refreshes on its connections', async () => {
+      const pair = await loginAs(t);
+      await t.http.post('/auth/refresh').send({ refreshToken: pair.refreshToken }).expect(200);
+      const prepared = await preparedInApp(t);
+      // Counter, code claim and settlement, lookup, lock, re-read, insert, session, rotation at the least.
+      expect(prepared.size).toBeGreaterThanOrEqual(9);
+      expect(prepared).toContain(TAKE_ADVISORY_LOCKS.name);
+    });
   });
 
   it('leaves the whole flow working with DATABASE_PREPARED_STATEMENTS=false', async () => {
@@ -82,6 +106,7 @@ describe('prepared statements of the hot paths', () => {
       const again = await loginAs(t, user);
       expect(again.user).toMatchObject({ id: first.user.id, isNew: false });
       await t.http.post('/auth/refresh').send({ refreshToken: again.refreshToken }).expect(200);
+      expect(await preparedInApp(t)).toEqual(new Set());
     } finally {
       await t.close();
     }

@@ -17,7 +17,7 @@ export const TAKE_ADVISORY_LOCKS = new Statement(
   'SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM (SELECT DISTINCT unnest($1::text[]) AS key ORDER BY key) AS sorted',
 );
 
-/** TAKE_ADVISORY_LOCKS, where no first login waits (unbinds, merges, maintenance). */
+/** TAKE_ADVISORY_LOCKS through a transaction's EntityManager, on the paths that are not hot (unbinds, deletions, the statistics job). */
 export async function takeAdvisoryLocks(db: EntityManager, keys: string[]): Promise<void> {
   await db.query(TAKE_ADVISORY_LOCKS.text, [keys]);
 }
