@@ -16,7 +16,8 @@ import { reportToParent } from './child-stats';
  * layer, no logging. The difference to the app is what the app's layers cost.
  */
 const app = DEMO_APPS.find((candidate) => candidate.type === 'miniprogram')!;
-const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+// The app's pool settings (data-source-options), so that the difference stays what the app's layers cost.
+const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10, idleTimeoutMillis: 0, keepAlive: true });
 const key = createSecretKey(Buffer.from(BENCH_JWT_SECRET));
 const dataKey = randomBytes(32);
 

@@ -12,17 +12,24 @@ const HOT_TABLES = ['users', 'wechat_identities', 'sessions', 'login_events', 'c
 const preparedCount = async (db: { query(text: string, values: unknown[]): Promise<unknown> }, name: string) =>
   ((await db.query('SELECT count(*)::int AS count FROM pg_prepared_statements WHERE name = $1', [name])) as Array<{ count: number }>)[0].count;
 
-/** The module's statements prepared on any connection of a running app's pool (all idle: every request answered). */
-async function preparedInApp(t: TestApp): Promise<Set<string>> {
+/** Asks every connection of a running app's pool (all idle: every request answered) for its rows of `sql`. */
+async function onEveryConnection<Row extends object>(t: TestApp, sql: string): Promise<Row[]> {
   const pool = (t.app.get(DataSource).driver as PostgresDriver).master as Pool;
   const clients = await Promise.all(Array.from({ length: pool.totalCount }, () => pool.connect()));
   try {
-    const answers = await Promise.all(clients.map((client) => client.query<{ name: string }>(`SELECT name FROM pg_prepared_statements WHERE name LIKE 'wechat\\_auth\\_%'`)));
-    return new Set(answers.flatMap((answer) => answer.rows.map((row) => row.name)));
+    const answers = await Promise.all(clients.map((client) => client.query<Row>(sql)));
+    return answers.flatMap((answer) => answer.rows);
   } finally {
     for (const client of clients) client.release();
   }
 }
+
+/** The module's statements prepared on any connection of a running app's pool. */
+const preparedInApp = async (t: TestApp) =>
+  new Set((await onEveryConnection<{ name: string }>(t, `SELECT name FROM pg_prepared_statements WHERE name LIKE 'wechat\\_auth\\_%'`)).map((row) => row.name));
+
+/** The server processes behind a running app's pool: a new one for every connection it opens. */
+const backendsOfApp = async (t: TestApp) => new Set((await onEveryConnection<{ pid: number }>(t, 'SELECT pg_backend_pid() AS pid')).map((row) => row.pid));
 
 describe('prepared statements of the hot paths', () => {
   let dataSource: DataSource;
@@ -96,6 +103,16 @@ describe('prepared statements of the hot paths', () => {
       expect(prepared.size).toBeGreaterThanOrEqual(9);
       expect(prepared).toContain(TAKE_ADVISORY_LOCKS.name);
     });
+
+    it('keeps its connections and what they prepared through a quiet spell longer than pg closes idle ones after', async () => {
+      await Promise.all(Array.from({ length: 20 }, () => loginAs(t)));
+      const backends = await backendsOfApp(t);
+      expect(backends.size).toBe(10);
+      // pg's default idle timeout is 10 s: without the pool's setting every one of these would be gone.
+      await new Promise((resolve) => setTimeout(resolve, 11_000));
+      expect(await backendsOfApp(t)).toEqual(backends);
+      expect((await preparedInApp(t)).size).toBeGreaterThanOrEqual(9);
+    }, 30_000);
   });
 
   it('leaves the whole flow working with DATABASE_PREPARED_STATEMENTS=false', async () => {
