@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { OneTimeCodes } from './one-time-codes';
 import { CODE_LIFETIME_MS, SandboxWorld } from './sandbox-world';
-
-interface PhoneCode {
-  appid: string;
-  phone: string;
-  issuedAt: number;
-  used: boolean;
-}
 
 export interface SealedUserData {
   encryptedData: string;
@@ -35,23 +29,22 @@ function defaultPhone(user: string): string {
  */
 @Injectable()
 export class SandboxPhones {
-  private readonly codes = new Map<string, PhoneCode>();
+  private readonly codes: OneTimeCodes<{ phone: string }>;
 
-  constructor(private readonly world: SandboxWorld) {}
+  constructor(private readonly world: SandboxWorld) {
+    this.codes = new OneTimeCodes(() => world.now(), CODE_LIFETIME_MS);
+  }
 
   issueCode(appid: string, user: string, phone = defaultPhone(user)): string {
     const code = randomBytes(24).toString('hex');
-    this.codes.set(code, { appid, phone, issuedAt: this.world.now(), used: false });
+    this.codes.issue(code, appid, { phone });
     return code;
   }
 
   /** The phone behind a code of `appid`, or WeChat's errcode for a code that is unknown, foreign, expired (40029) or used (40163). */
   spendCode(appid: string, code: string): { phone: string } | { errcode: number } {
-    const issued = this.codes.get(code);
-    if (!issued || issued.appid !== appid || this.world.now() - issued.issuedAt > CODE_LIFETIME_MS) return { errcode: 40029 };
-    if (issued.used) return { errcode: 40163 };
-    issued.used = true;
-    return { phone: issued.phone };
+    const spent = this.codes.spend(appid, code);
+    return 'errcode' in spent ? spent : { phone: spent.phone };
   }
 
   /**

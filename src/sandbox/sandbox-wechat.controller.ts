@@ -25,7 +25,7 @@ export class SandboxWechatController {
       if (!query.js_code) return wechatErrorAnswer(41008);
       const spent = this.world.spendCode(query.appid!, query.js_code);
       if ('errcode' in spent) return wechatErrorAnswer(spent.errcode);
-      const app = this.world.app(spent.appid)!;
+      const app = this.world.app(query.appid!)!;
       const unionid = this.world.unionid(app, spent.user);
       return { session_key: spent.sessionKey, openid: this.world.openid(app.appid, spent.user), ...(unionid ? { unionid } : {}) };
     });

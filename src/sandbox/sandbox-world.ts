@@ -2,17 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { AppConfig } from '../app/config/app-config';
 import { WechatApp } from '../wechat-auth/wechat/apps/wechat-app';
+import { OneTimeCodes } from './one-time-codes';
 
 /** Codes WeChat issues live 5 minutes and work once. */
 export const CODE_LIFETIME_MS = 5 * 60 * 1000;
 
 export type WechatAnswer = Record<string, unknown>;
 
-export interface IssuedCode {
-  appid: string;
+/** What a wx.login code stands for. */
+export interface LoginCode {
   user: string;
-  issuedAt: number;
-  used: boolean;
   sessionKey: string;
 }
 
@@ -84,7 +83,7 @@ export function stableId(prefix: string, seed: string): string {
 export class SandboxWorld {
   readonly apps: readonly WechatApp[];
   private clockOffsetMs = 0;
-  private readonly codes = new Map<string, IssuedCode>();
+  private readonly codes = new OneTimeCodes<LoginCode>(() => this.now(), CODE_LIFETIME_MS);
   private readonly sessionKeys = new Map<string, string>();
   private readonly unionidWithheld = new Set<string>();
   /** Apps bound to or unbound from the Open Platform account since start (by appid). */
@@ -147,7 +146,7 @@ export class SandboxWorld {
     const code = randomBytes(24).toString('base64url');
     const sessionKey = randomBytes(16).toString('base64');
     this.sessionKeys.set(`${app.appid}:${user}`, sessionKey);
-    this.codes.set(code, { appid: app.appid, user, issuedAt: this.now(), used: false, sessionKey });
+    this.codes.issue(code, app.appid, { user, sessionKey });
     return code;
   }
 
@@ -165,16 +164,9 @@ export class SandboxWorld {
     return undefined;
   }
 
-  /**
-   * Spends a code of `appid`: answers the error WeChat would give for a code
-   * that is unknown, foreign, expired or used, or the code's record.
-   */
-  spendCode(appid: string, code: string): IssuedCode | { errcode: number } {
-    const issued = this.codes.get(code);
-    if (!issued || issued.appid !== appid || this.now() - issued.issuedAt > CODE_LIFETIME_MS) return { errcode: 40029 };
-    if (issued.used) return { errcode: 40163 };
-    issued.used = true;
-    return issued;
+  /** Spends a code of `appid`: what it stands for, or WeChat's errcode for one that is unknown, foreign, expired or used. */
+  spendCode(appid: string, code: string): LoginCode | { errcode: number } {
+    return this.codes.spend(appid, code);
   }
 
   /** The errcode WeChat gives for these credentials, or undefined when they are right. */
