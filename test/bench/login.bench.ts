@@ -1,8 +1,11 @@
 import autocannon from 'autocannon';
+import { ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
 import { postJson } from '../support/http';
 import { DEMO_APPS } from '../../src/sandbox/demo-apps';
 import { BenchChild } from './bench-child';
 import { databaseCpuMicros } from './database-cpu';
+import type { OpenLoopAnswers, OpenLoopRun } from './open-loop-client';
 
 export interface LoginFigures {
   loginsPerSecond: number;
@@ -72,15 +75,11 @@ function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
 }
 
-/**
- * Latency at a steady load the server can carry: one login every 1/rate
- * seconds, whatever the answers do (an open loop; autocannon's rate limit
- * sends each second's requests in one burst, which measures a queue). Latency
- * at saturation only measures the queue, so the p99 target is checked here.
- */
-export async function steadyLatency(target: BenchChild, codes: string[], rate: number): Promise<Latency> {
-  return openLoopLatency(
-    codes.map((code) => () => loggedIn(post(`${target.url}/auth/wechat/miniprogram/login`, { code }))),
+/** Latency at a steady load the server can carry, where the p99 target is checked: at saturation it only measures the queue. */
+export async function steadyLatency(client: OpenLoopClient, target: BenchChild, codes: string[], rate: number): Promise<Latency> {
+  return client.tokenPairs(
+    target.url,
+    codes.map((code) => ({ path: '/auth/wechat/miniprogram/login', body: { code } })),
     rate,
   );
 }
@@ -94,28 +93,46 @@ export interface Latency {
 }
 
 /** The answer of a login or refresh, refused unless it carries a token pair. */
-export async function loggedIn(answer: Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
-  const body = await answer;
-  if (!body.accessToken) throw new Error(`no token pair: ${JSON.stringify(body).slice(0, 200)}`);
-  return body;
+export function tokenPair(answer: Record<string, unknown>): Record<string, unknown> {
+  if (!answer.accessToken) throw new Error(`no token pair: ${JSON.stringify(answer).slice(0, 200)}`);
+  return answer;
 }
 
-/** Sends one request every 1/rate seconds whatever the answers do, and measures each; stops sending once `until` settles. */
-export async function openLoopLatency(requests: Array<() => Promise<unknown>>, rate: number, until?: Promise<unknown>): Promise<Latency> {
-  const latencies: number[] = [];
-  const inFlight: Array<Promise<void>> = [];
-  let stopped = false;
-  const stop = () => void (stopped = true);
-  until?.then(stop, stop);
-  const started = performance.now();
-  for (const [index, send] of requests.entries()) {
-    if (stopped) break;
-    const due = started + (index * 1000) / rate;
-    if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
-    const sent = performance.now();
-    inFlight.push(send().then(() => void latencies.push(performance.now() - sent)));
+/**
+ * The open-loop load generator (open-loop-client) in its own process, started
+ * once so that its JIT is warm after the first run. Open loop: one request every
+ * 1/rate seconds whatever the answers do (autocannon's rate limit sends each
+ * second's requests in one burst, which measures a queue).
+ */
+export class OpenLoopClient {
+  private running = false;
+
+  private constructor(private readonly child: ChildProcess) {}
+
+  static start(): OpenLoopClient {
+    return new OpenLoopClient(fork(join(__dirname, 'open-loop-client.js')));
   }
-  await Promise.all(inFlight);
-  latencies.sort((a, b) => a - b);
-  return { p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), maxMs: latencies[latencies.length - 1], count: latencies.length };
+
+  /** POSTs each body at `rate` per second, stops sending once `until` settles, and measures; every answer must carry a token pair. */
+  async tokenPairs(
+    origin: string,
+    requests: Array<{ path: string; body: object }>,
+    rate: number,
+    until?: Promise<unknown>,
+  ): Promise<Latency & { answers: Array<Record<string, unknown>> }> {
+    const finished = new Promise<OpenLoopAnswers>((resolve) => this.child.once('message', resolve));
+    this.running = true;
+    this.child.send({ origin, rate, requests: requests.map(({ path, body }) => ({ path, body: JSON.stringify(body) })) } satisfies OpenLoopRun);
+    const stop = () => void (this.running && this.child.send('stop'));
+    until?.then(stop, stop);
+    const { latenciesMs, bodies, error } = await finished.finally(() => (this.running = false));
+    if (error) throw new Error(error);
+    const answers = bodies.map((body) => tokenPair(JSON.parse(body) as Record<string, unknown>));
+    const sorted = [...latenciesMs].sort((a, b) => a - b);
+    return { p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), maxMs: sorted[sorted.length - 1], count: sorted.length, answers };
+  }
+
+  stop(): void {
+    this.child.disconnect();
+  }
 }

@@ -9,7 +9,7 @@ import { RetentionRepository } from '../../src/wechat-auth/retention/retention.r
 import { adminListFigures } from './admin-listing.bench';
 import { onServer, withDatabase } from './scratch-database';
 import { BenchChild, startChild } from './bench-child';
-import { loggedIn, loginCodes, openLoopLatency, post } from './login.bench';
+import { loginCodes, OpenLoopClient, post, tokenPair } from './login.bench';
 import { signsInPlainly, seededPersona, seedUsers } from './scale-seed';
 import { measureWrites, perOperation } from './write-meter';
 
@@ -49,36 +49,34 @@ function returningPersonas(users: number, count: number): string[] {
   return [...picked].map(seededPersona);
 }
 
-async function measure(db: DataSource, url: string, app: BenchChild, sandboxUrl: string, users: number): Promise<Figures> {
-  const login = (code: string) => () => loggedIn(post(`${app.url}/auth/wechat/miniprogram/login`, { code }));
+async function measure(db: DataSource, url: string, app: BenchChild, client: OpenLoopClient, sandboxUrl: string, users: number): Promise<Figures> {
+  const logins = (codes: string[]) => codes.map((code) => ({ path: '/auth/wechat/miniprogram/login', body: { code } }));
+  const refreshes = (pairs: Array<Record<string, unknown>>) => pairs.map((pair) => ({ path: '/auth/refresh', body: { refreshToken: pair.refreshToken } }));
   const count = RATE * SECONDS;
-  const newUsers = await openLoopLatency((await loginCodes(sandboxUrl, Array.from({ length: count }, () => `scale-new-${randomUUID()}`))).map(login), RATE);
-  const pairs: Array<Record<string, unknown>> = [];
-  const returning = await openLoopLatency(
-    (await loginCodes(sandboxUrl, returningPersonas(users, count))).map((code) => async () => pairs.push(await login(code)())),
-    RATE,
-  );
-  const refresh = await openLoopLatency(
-    pairs.map((pair) => () => loggedIn(post(`${app.url}/auth/refresh`, { refreshToken: pair.refreshToken }))),
-    RATE,
-  );
+  // A fresh process compiles and fills its pools on its first logins, and the seed just left the tables'
+  // pages out of the cache and the statements' plans out of date: not what the figures are about.
+  const warmUp = await loginCodes(sandboxUrl, [...Array.from({ length: RATE }, () => `scale-warm-${randomUUID()}`), ...returningPersonas(users, RATE)]);
+  await client.tokenPairs(app.url, logins(warmUp), RATE);
+  const newUsers = await client.tokenPairs(app.url, logins(await loginCodes(sandboxUrl, Array.from({ length: count }, () => `scale-new-${randomUUID()}`))), RATE);
+  const returning = await client.tokenPairs(app.url, logins(await loginCodes(sandboxUrl, returningPersonas(users, count))), RATE);
+  const refresh = await client.tokenPairs(app.url, refreshes(returning.answers), RATE);
   const admin = await adminListFigures(db, users);
   // The app's defaults, as a deployment that sets nothing runs it.
   const { retention } = loadAppConfig({ NODE_ENV: 'test' });
   // Returning logins at the steady rate for as long as the purge runs: what its batches make a login wait.
   const duringPurgeCodes = await loginCodes(sandboxUrl, returningPersonas(users, RATE * PURGE_WATCH_SECONDS));
   const purgeRun = new RetentionPurge({ retention } as WechatAuthConfig, new RetentionRepository(db)).runOnce();
-  const duringPurge = await openLoopLatency(duringPurgeCodes.map(login), RATE, purgeRun);
+  const duringPurge = await client.tokenPairs(app.url, logins(duringPurgeCodes), RATE, purgeRun);
   const purge = await purgeRun;
 
   const sample = returningPersonas(users, WRITE_SAMPLES);
   const samplePairs: Array<Record<string, unknown>> = [];
   const sampleCodes = await loginCodes(sandboxUrl, sample);
   const loginWrites = await measureWrites(url, async () => {
-    for (const code of sampleCodes) samplePairs.push(await login(code)());
+    for (const code of sampleCodes) samplePairs.push(tokenPair(await post(`${app.url}/auth/wechat/miniprogram/login`, { code })));
   });
   const refreshWrites = await measureWrites(url, async () => {
-    for (const pair of samplePairs) await loggedIn(post(`${app.url}/auth/refresh`, { refreshToken: pair.refreshToken }));
+    for (const pair of samplePairs) tokenPair(await post(`${app.url}/auth/refresh`, { refreshToken: pair.refreshToken }));
   });
   return {
     'login, new user p50 (ms)': fixed(newUsers.p50Ms),
@@ -116,6 +114,7 @@ async function main(): Promise<void> {
   await onServer(serverUrl, (client) => client.query(`CREATE DATABASE ${DATABASE}`));
   const url = withDatabase(serverUrl, DATABASE);
   const children: BenchChild[] = [];
+  const client = OpenLoopClient.start();
   let db: DataSource | undefined;
   try {
     await runMigrations(url);
@@ -126,9 +125,6 @@ async function main(): Promise<void> {
     children.push(sandbox);
     const app = await startChild('bench-server.js', { DATABASE_URL: url, WECHAT_API_BASE_URL: sandbox.url, PURGE_INTERVAL_SECONDS: '0' });
     children.push(app);
-    // A fresh process compiles and fills its pools on the first logins: not what the figures are about.
-    const warmUp = await loginCodes(sandbox.url, Array.from({ length: RATE * 2 }, () => `scale-warm-${randomUUID()}`));
-    await openLoopLatency(warmUp.map((code) => () => loggedIn(post(`${app.url}/auth/wechat/miniprogram/login`, { code }))), RATE);
     const results: Array<{ users: number; figures: Figures }> = [];
     let seeded = 0;
     for (const users of SIZES) {
@@ -136,13 +132,14 @@ async function main(): Promise<void> {
       await seedUsers(db, seeded + 1, users, EVENTS_PER_USER);
       seeded = users;
       console.log(`seeded to ${await tableRows(db)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-      const figures = await measure(db, url, app, sandbox.url, users);
+      const figures = await measure(db, url, app, client, sandbox.url, users);
       results.push({ users, figures });
       console.log(`measured at ${users.toLocaleString('en')} users: ${JSON.stringify(figures)}`);
     }
     printSideBySide(results);
   } finally {
     for (const child of children) child.stop();
+    client.stop();
     await db?.destroy();
     await onServer(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`));
   }
