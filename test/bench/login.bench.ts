@@ -120,7 +120,14 @@ export class OpenLoopClient {
     rate: number,
     until?: Promise<unknown>,
   ): Promise<Latency & { answers: Array<Record<string, unknown>> }> {
-    const finished = new Promise<OpenLoopAnswers>((resolve) => this.child.once('message', resolve));
+    const finished = new Promise<OpenLoopAnswers>((resolve, reject) => {
+      const exited = (code: number | null) => reject(new Error(`the load generator exited with ${code}`));
+      this.child.once('exit', exited);
+      this.child.once('message', (answers: OpenLoopAnswers) => {
+        this.child.off('exit', exited);
+        resolve(answers);
+      });
+    });
     this.running = true;
     this.child.send({ origin, rate, requests: requests.map(({ path, body }) => ({ path, body: JSON.stringify(body) })) } satisfies OpenLoopRun);
     const stop = () => void (this.running && this.child.send('stop'));

@@ -29,29 +29,28 @@ async function run({ origin, requests, rate }: OpenLoopRun): Promise<OpenLoopAns
   const latenciesMs: number[] = [];
   const bodies: string[] = [];
   const inFlight: Array<Promise<void>> = [];
+  // Caught as it happens: a rejection left unhandled until the last request was sent would end this process.
+  let failure: Error | undefined;
   stopped = false;
   const started = performance.now();
-  try {
-    for (const [index, { path, body }] of requests.entries()) {
-      if (stopped) break;
-      const due = started + (index * 1000) / rate;
-      if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
-      const sent = performance.now();
-      inFlight.push(
-        send(pool, path, body).then((text) => {
+  for (const [index, { path, body }] of requests.entries()) {
+    if (stopped || failure) break;
+    const due = started + (index * 1000) / rate;
+    if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
+    const sent = performance.now();
+    inFlight.push(
+      send(pool, path, body).then(
+        (text) => {
           latenciesMs[index] = performance.now() - sent;
           bodies[index] = text;
-        }),
-      );
-    }
-    await Promise.all(inFlight);
-    return { latenciesMs, bodies };
-  } catch (error) {
-    await Promise.allSettled(inFlight);
-    return { latenciesMs, bodies, error: (error as Error).message };
-  } finally {
-    await pool.close();
+        },
+        (error: Error) => void (failure ??= error),
+      ),
+    );
   }
+  await Promise.all(inFlight);
+  await pool.close();
+  return { latenciesMs, bodies, error: failure?.message };
 }
 
 /**
