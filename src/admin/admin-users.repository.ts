@@ -39,6 +39,26 @@ function containsPattern(text: string): string {
 }
 
 /**
+ * The users holding an identity with this openid, in any app. An openid is
+ * unique only within its app, and the one index holding openids is UNIQUE
+ * (appid, openid): the search walks that index's few distinct appids (one
+ * probe each) and looks the openid up under each. An index on openid alone
+ * would cost every first login a write at a random page (see the migration
+ * OpenidIndexDropped1764420000000). LATERAL keeps the lookup per app, so the
+ * planner cannot turn it into a scan of every identity for the openid.
+ */
+function usersWithOpenid(openid: string): string {
+  return `SELECT i.user_id FROM (
+            WITH RECURSIVE appids AS (
+              (SELECT appid FROM wechat_identities ORDER BY appid LIMIT 1)
+              UNION ALL
+              SELECT (SELECT next.appid FROM wechat_identities next WHERE next.appid > appids.appid ORDER BY next.appid LIMIT 1)
+              FROM appids WHERE appids.appid IS NOT NULL)
+            SELECT appid FROM appids WHERE appid IS NOT NULL) AS apps
+          CROSS JOIN LATERAL (SELECT user_id FROM wechat_identities WHERE appid = apps.appid AND openid = ${openid}) AS i`;
+}
+
+/**
  * The WHERE clause of a list filter. Each condition has an index (see the
  * admin-console migration); the search is a union of exact or trigram index
  * lookups, so no filtered page reads the whole table.
@@ -55,7 +75,8 @@ function whereClause(filter: UserListFilter): { sql: string; params: unknown[] }
     const matches = [
       `SELECT id FROM users WHERE nickname ILIKE ${param(containsPattern(filter.q))}`,
       `SELECT id FROM users WHERE unionid = ${q} OR phone = ${q}`,
-      `SELECT user_id FROM wechat_identities WHERE openid = ${q} OR unionid = ${q}`,
+      `SELECT user_id FROM wechat_identities WHERE unionid = ${q}`,
+      usersWithOpenid(q),
     ];
     if (UUID.test(filter.q)) matches.push(`SELECT ${q}::uuid`);
     conditions.push(`u.id IN (${matches.join(' UNION ')})`);

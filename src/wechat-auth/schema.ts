@@ -21,6 +21,7 @@ import { Avatars1764380000000 } from './migrations/1764380000000-avatars';
 import { UnloggedCodeExchanges1764390000000 } from './migrations/1764390000000-unlogged-code-exchanges';
 import { RoomForSignInUpdates1764400000000 } from './migrations/1764400000000-room-for-sign-in-updates';
 import { TimeOrderedIds1764410000000 } from './migrations/1764410000000-time-ordered-ids';
+import { OpenidIndexDropped1764420000000 } from './migrations/1764420000000-openid-index-dropped';
 import { Avatar } from './avatars/avatar.entity';
 import { PhoneConflict } from './users/entities/phone-conflict.entity';
 import { RefreshToken } from './sessions/refresh-token.entity';
@@ -53,4 +54,5 @@ export const WECHAT_AUTH_MIGRATIONS = [
   UnloggedCodeExchanges1764390000000,
   RoomForSignInUpdates1764400000000,
   TimeOrderedIds1764410000000,
+  OpenidIndexDropped1764420000000,
 ];

@@ -156,6 +156,15 @@ describe('admin API', () => {
       expect(ids(page.items)).toEqual(expected().sort());
     });
 
+    it('finds an openid under every app that has it, the first and the last appid included', async () => {
+      // An openid is unique only within its app: two people may hold the same one in two apps.
+      const openid = `o-${tag}-shared`;
+      const first = await seedUser(t, { identities: [{ app: appA, appid: 'wx0000000000000000', openid }] });
+      const last = await seedUser(t, { identities: [{ app: appB, appid: 'wxzzzzzzzzzzzzzzzz', openid }] });
+      await loginAs(t);
+      expect(ids((await list({ q: openid })).items)).toEqual([first.id, last.id].sort());
+    });
+
     it('rejects unknown filters and malformed values', async () => {
       for (const query of [{ linked: 'yes' }, { status: 'banned' }, { app: 'Not A Key' }, { sort: 'nickname' }, { q: 'x'.repeat(129) }]) {
         const response = await t.http.get('/admin/api/users').query(query).set(bearer(admin.accessToken)).expect(400);

@@ -23,6 +23,8 @@ export async function signInAsAdmin(t: TestApp): Promise<TokenPairBody> {
 
 export interface SeedIdentity {
   app: string;
+  /** Defaults to one appid that no configured app has. */
+  appid?: string;
   openid?: string;
   unionid?: string | null;
 }
@@ -50,8 +52,8 @@ export async function seedUser(t: TestApp, user: SeedUser): Promise<{ id: string
     const openid = identity.openid ?? `o${randomUUID().replace(/-/g, '')}`;
     const [created] = (await db.query(
       `INSERT INTO wechat_identities (user_id, app_key, appid, app_type, openid, unionid)
-       VALUES ($1, $2, 'wxd00000000000seed', 'miniprogram', $3, $4) RETURNING id`,
-      [row.id, identity.app, openid, identity.unionid ?? null],
+       VALUES ($1, $2, $3, 'miniprogram', $4, $5) RETURNING id`,
+      [row.id, identity.app, identity.appid ?? 'wxd00000000000seed', openid, identity.unionid ?? null],
     )) as Array<{ id: string }>;
     identityIds.push(created.id);
     openids.push(openid);

@@ -10,7 +10,6 @@ import { User } from './user.entity';
 @Index('wechat_identities_user_id_idx', ['userId'])
 @Index('wechat_identities_unionid_idx', ['unionid'], { where: 'unionid IS NOT NULL' })
 @Index('wechat_identities_app_key_user_id_idx', ['appKey', 'userId'])
-@Index('wechat_identities_openid_idx', ['openid'])
 export class WechatIdentity {
   @TimeOrderedId()
   id: string;
