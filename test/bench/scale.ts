@@ -12,6 +12,7 @@ import { BenchChild, startChild } from './bench-child';
 import { loginCodes, OpenLoopClient, post, tokenPair } from './login.bench';
 import { signsInPlainly, seededPersona, seedUsers } from './scale-seed';
 import { measureWrites, perOperation } from './write-meter';
+import { watchLockWaits } from './lock-waits';
 
 // Settable, so a small machine can run a smaller version; the report says what ran.
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? '100000,1000000').split(',').map(Number);
@@ -66,8 +67,10 @@ async function measure(db: DataSource, url: string, app: BenchChild, client: Ope
   // Returning logins at the steady rate for as long as the purge runs: what its batches make a login wait.
   const duringPurgeCodes = await loginCodes(sandboxUrl, returningPersonas(users, RATE * PURGE_WATCH_SECONDS));
   const purgeRun = new RetentionPurge({ retention } as WechatAuthConfig, new RetentionRepository(db)).runOnce();
+  const lockWaits = watchLockWaits(url, purgeRun);
   const duringPurge = await client.tokenPairs(app.url, logins(duringPurgeCodes), RATE, purgeRun);
   const purge = await purgeRun;
+  const { samples: lockWaitSamples, longestMs: longestLockWaitMs } = await lockWaits;
 
   const sample = returningPersonas(users, WRITE_SAMPLES);
   const samplePairs: Array<Record<string, unknown>> = [];
@@ -92,6 +95,7 @@ async function measure(db: DataSource, url: string, app: BenchChild, client: Ope
     'logins during the purge': duringPurge.count,
     'login p99 during the purge (ms)': fixed(duringPurge.p99Ms),
     'login max during the purge (ms)': fixed(duringPurge.maxMs),
+    'longest lock wait during the purge (ms)': longestLockWaitMs === 0 ? 'none seen' : `${fixed(longestLockWaitMs)} (${lockWaitSamples} samples)`,
     'writes per returning login': perOperation(loginWrites, WRITE_SAMPLES),
     'writes per refresh': perOperation(refreshWrites, WRITE_SAMPLES),
   };
@@ -109,7 +113,9 @@ async function main(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   console.log(`wechat-auth scale benchmark: sizes ${SIZES.join(', ')} users, ${EVENTS_PER_USER} login events and 3 sessions per user, database ${DATABASE}`);
   console.log(`login and refresh latency at a steady ${RATE}/s for ${SECONDS} s (targets at 1,000,000 users: login p99 < 50 ms, admin figures < 50 ms, each within 1.5x of 100,000;`);
-  console.log(`admin DeepPageByNumber is the last page by page number, whose OFFSET walks every user before it: shown, not a target)\n`);
+  console.log(`a purge blocks no login for more than 100 ms: the longest lock wait of any backend while it runs; the logins' latency meanwhile`);
+  console.log(`also shows how much they share the machine with it. admin DeepPageByNumber is the last page by page number, whose OFFSET walks`);
+  console.log(`every user before it: shown, not a target)\n`);
   await onServer(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`));
   await onServer(serverUrl, (client) => client.query(`CREATE DATABASE ${DATABASE}`));
   const url = withDatabase(serverUrl, DATABASE);
