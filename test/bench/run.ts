@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { postJson } from '../support/http';
 import { BenchChild, startChild } from './bench-child';
 import { startBenchDatabase } from './bench-database';
+import { PRODUCTION_NODE_OPTIONS } from './bench-settings';
 import { benchAdminListing } from './admin-listing.bench';
 import { benchSignInStats } from './sign-in-stats.bench';
 import { benchGuards, RouteFigures } from './guard.bench';
@@ -17,7 +18,6 @@ const CONNECTIONS = 50;
 // Well below what either server carries on a small machine, so latency is service time, not queueing.
 const RATE = Number(process.env.BENCH_LOGIN_RATE ?? 100);
 const STEADY_ROUNDS = 5;
-const PRODUCTION_NODE_OPTIONS = '--max-old-space-size=160 --max-semi-space-size=32';
 
 const ratio = (value: number, base: number) => (value / base).toFixed(2);
 const pad = (value: number, digits = 0, width = 8) => value.toFixed(digits).padStart(width);

@@ -9,6 +9,7 @@ import { RetentionRepository } from '../../src/wechat-auth/retention/retention.r
 import { adminListFigures } from './admin-listing.bench';
 import { onServer, withDatabase } from './scratch-database';
 import { BenchChild, startChild } from './bench-child';
+import { PRODUCTION_NODE_OPTIONS } from './bench-settings';
 import { loginCodes, OpenLoopClient, post, tokenPair } from './login.bench';
 import { signsInPlainly, seededPersona, seedUsers } from './scale-seed';
 import { measureWrites, perOperation } from './write-meter';
@@ -129,7 +130,12 @@ async function main(): Promise<void> {
     db = await new DataSource({ ...options, extra: { ...options.extra, query_timeout: 0 } }).initialize();
     const sandbox = await startChild('sandbox-server.js', {});
     children.push(sandbox);
-    const app = await startChild('bench-server.js', { DATABASE_URL: url, WECHAT_API_BASE_URL: sandbox.url, PURGE_INTERVAL_SECONDS: '0' });
+    const app = await startChild('bench-server.js', {
+      DATABASE_URL: url,
+      WECHAT_API_BASE_URL: sandbox.url,
+      PURGE_INTERVAL_SECONDS: '0',
+      NODE_OPTIONS: PRODUCTION_NODE_OPTIONS,
+    });
     children.push(app);
     const results: Array<{ users: number; figures: Figures }> = [];
     let seeded = 0;
