@@ -39,15 +39,16 @@ function containsPattern(text: string): string {
 }
 
 /**
- * The users holding an identity with this openid, in any app. An openid is
- * unique only within its app, and the one index holding openids is UNIQUE
- * (appid, openid): the search walks that index's few distinct appids (one
- * probe each) and looks the openid up under each. An index on openid alone
+ * The users holding an identity with the openid bound to `openidParam`
+ * (a query placeholder), in any app. An openid is unique only within its
+ * app, and the one index holding openids is UNIQUE (appid, openid): the
+ * search walks that index's few distinct appids (one probe each) and looks
+ * the openid up under each. An index on openid alone
  * would cost every first login a write at a random page (see the migration
  * OpenidIndexDropped1764420000000). LATERAL keeps the lookup per app, so the
  * planner cannot turn it into a scan of every identity for the openid.
  */
-function usersWithOpenid(openid: string): string {
+function usersWithOpenid(openidParam: string): string {
   return `SELECT i.user_id FROM (
             WITH RECURSIVE appids AS (
               (SELECT appid FROM wechat_identities ORDER BY appid LIMIT 1)
@@ -55,7 +56,7 @@ function usersWithOpenid(openid: string): string {
               SELECT (SELECT next.appid FROM wechat_identities next WHERE next.appid > appids.appid ORDER BY next.appid LIMIT 1)
               FROM appids WHERE appids.appid IS NOT NULL)
             SELECT appid FROM appids WHERE appid IS NOT NULL) AS apps
-          CROSS JOIN LATERAL (SELECT user_id FROM wechat_identities WHERE appid = apps.appid AND openid = ${openid}) AS i`;
+          CROSS JOIN LATERAL (SELECT user_id FROM wechat_identities WHERE appid = apps.appid AND openid = ${openidParam}) AS i`;
 }
 
 /**
