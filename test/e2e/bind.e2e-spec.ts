@@ -97,6 +97,25 @@ describe('binding a Mini Program identity', () => {
     });
   });
 
+  it('signs in every Mini Program login that comes while its user is being merged into the binding caller', async () => {
+    const user = persona('login-during-merge');
+    const miniProgram = await loginAs(t, user);
+    const web = await oauthLogin(t, user, { scope: 'snsapi_userinfo' });
+    // Fewer than the cap of sessions per app, so that none of them ends for that reason.
+    const codes = await Promise.all(Array.from({ length: 8 }, () => wxLogin(t, user)));
+    const bindCode = await wxLogin(t, user);
+
+    const [bound, ...logins] = await Promise.all([bind(web, bindCode), ...codes.map((code) => t.http.post('/auth/wechat/miniprogram/login').send({ code }))]);
+    expect(bound.status).toBe(200);
+    expect(logins.map((response) => response.status)).toEqual(Array(8).fill(200));
+    expect(await db.query(`SELECT 1 FROM users WHERE id = $1`, [miniProgram.user.id])).toHaveLength(0);
+    // Each login's session is the survivor's: opened for it, or opened just before the merge and moved by it.
+    const refreshed = await Promise.all(
+      logins.map((login) => t.http.post('/auth/refresh').send({ refreshToken: (login.body as TokenPairBody).refreshToken })),
+    );
+    expect(refreshed.map((response) => [response.status, response.body.user?.id ?? response.body.error])).toEqual(Array(8).fill([200, web.user.id]));
+  });
+
   it('follows the code rules of login: unknown codes, used codes', async () => {
     const web = await oauthLogin(t, persona('codes'), { scope: 'snsapi_userinfo' });
     expect((await bind(web, unknownCode())).body.error).toBe('wechat_code_invalid');

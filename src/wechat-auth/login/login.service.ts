@@ -3,6 +3,7 @@ import { AppError } from '../core/errors/app-error';
 import { User } from '../users/entities/user.entity';
 import { IdentityBinder } from '../users/identity-binder.service';
 import { IdentityLinker, isPendingSignUp, ResolvedLogin } from '../users/identity-linker.service';
+import { SignInStamp } from '../users/sign-in-stamp';
 import { UsersRepository } from '../users/users.repository';
 import { VerifiedWechatIdentity } from '../users/wechat-profile';
 import { LoginEvent } from './login-events/login-event.entity';
@@ -33,6 +34,8 @@ export interface SessionRequest {
   authenticatedAt?: Date | null;
   /** The login that opens the session, recorded with it. */
   signIn?: { kind: string; detail: LoginEvent['detail'] };
+  /** A returning login's sign-in, written by the statement that opens the session. */
+  unstamped?: SignInStamp;
 }
 
 const SESSION_ATTEMPTS = 3;
@@ -70,6 +73,7 @@ export class LoginService {
         appKey: attempt.appKey,
         client: attempt.client,
         signIn: { kind: attempt.kind, detail },
+        unstamped: resolved.unstamped,
       }),
     );
   }
@@ -91,9 +95,10 @@ export class LoginService {
   /** Like `login`, for flows that open the session later (the OAuth callback hands out a ticket). */
   identify(attempt: LoginAttempt, verify: () => Promise<VerifiedLogin>): Promise<ResolvedLogin | SignUpPending> {
     return this.recorded(attempt, verify, async (resolved, detail) => {
-      if (resolved.user.status !== 'active') throw new AppError('user_disabled');
-      await this.record(attempt, { userId: resolved.user.id, result: 'success', detail });
-      return resolved;
+      const user = resolved.unstamped ? await this.linker.stamp(resolved.unstamped) : resolved.user;
+      if (user.status !== 'active') throw new AppError('user_disabled');
+      await this.record(attempt, { userId: user.id, result: 'success', detail });
+      return { user, identity: resolved.identity, isNew: resolved.isNew };
     });
   }
 
@@ -104,6 +109,8 @@ export class LoginService {
    * then no session is opened.
    */
   async openSession(request: SessionRequest): Promise<TokenPair> {
+    const { unstamped } = request;
+    if (unstamped) return this.openSignedIn(request, unstamped);
     let user = request.user ?? (await this.users.findByIdentity(request.identityId));
     for (let attempt = 1; ; attempt++) {
       if (!user) throw new AppError('session_revoked', 'This WeChat account is no longer bound to a user. Sign in again.');
@@ -112,6 +119,17 @@ export class LoginService {
       } catch (error) {
         if (!(error instanceof SessionOwnerGone) || attempt >= SESSION_ATTEMPTS) throw error;
         user = await this.users.findByIdentity(request.identityId);
+      }
+    }
+  }
+
+  /** A returning login: its sign-in and session in one statement, tried again while a merge moves its identity to another user. */
+  private async openSignedIn(request: SessionRequest, unstamped: SignInStamp): Promise<TokenPair> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.sessions.startSignedIn(unstamped, request.appKey, request.client, request.signIn);
+      } catch (error) {
+        if (!(error instanceof SessionOwnerGone) || attempt >= SESSION_ATTEMPTS) throw error;
       }
     }
   }

@@ -4,12 +4,13 @@ import { EntityManager } from 'typeorm';
 import { WechatAuthConfig } from '../options/wechat-auth-config';
 import { AppError } from '../core/errors/app-error';
 import { User } from '../users/entities/user.entity';
+import { SignInStamp } from '../users/sign-in-stamp';
 import { revocationWindowMs } from '../tokens/revocation/revocation-events';
 import { RevocationList } from '../tokens/revocation/revocation-list';
 import { AccessTokenService } from '../tokens/access-token.service';
 import { AuthUser } from '../tokens/auth-user';
 import { RefreshTokenClaims, RefreshTokenCodec } from './refresh-token-codec';
-import { ActiveSession, NewSession, RotationResult, SessionsRepository } from './sessions.repository';
+import { ActiveSession, NewSession, OpenedSession, RotationResult, SessionsRepository } from './sessions.repository';
 import { TokenPair } from './token-pair';
 
 /** The user of a session being opened is no longer active (merged away, disabled or deleted in the meantime). */
@@ -67,8 +68,24 @@ export class SessionService {
       this.config.retention.maxSessionsPerUserPerApp,
     );
     if (!session) throw new SessionOwnerGone();
-    if (session.pushedOut.length > 0) await this.revoke(session.pushedOut, 'session_limit');
-    return this.tokenPair(user, isNew, { sessionId: session.id, generation: 0 }, authenticatedAt ?? new Date());
+    return this.handOut(user, isNew, session, authenticatedAt ?? new Date());
+  }
+
+  /**
+   * A returning login's session, opened by the statement that writes its
+   * sign-in (`stamp`): one round trip and one commit. `SessionOwnerGone` when
+   * the identity had no user to stamp a moment ago (its user merged away:
+   * trying again follows the identity to the survivor).
+   */
+  async startSignedIn(stamp: SignInStamp, appKey: string | null, client: ClientInfo, signIn: NewSession['signIn']): Promise<TokenPair> {
+    const opened = await this.sessions.createSignedIn(
+      stamp,
+      { appKey, ip: client.ip, userAgent: client.userAgent, expiresAt: this.refreshExpiry(), signIn },
+      this.config.retention.maxSessionsPerUserPerApp,
+    );
+    if (!opened) throw new SessionOwnerGone();
+    if (!opened.session) throw new AppError('user_disabled');
+    return this.handOut(opened.user, false, opened.session, new Date());
   }
 
   async refresh(presented: string): Promise<TokenPair> {
@@ -139,6 +156,12 @@ export class SessionService {
 
   private refreshExpiry(): Date {
     return new Date(Date.now() + this.config.auth.refreshTtlSeconds * 1000);
+  }
+
+  /** The tokens of a session just opened; the sessions it pushed beyond the cap end. */
+  private async handOut(user: User, isNew: boolean, session: OpenedSession, authenticatedAt: Date): Promise<TokenPair> {
+    if (session.pushedOut.length > 0) await this.revoke(session.pushedOut, 'session_limit');
+    return this.tokenPair(user, isNew, { sessionId: session.id, generation: 0 }, authenticatedAt);
   }
 
   private tokenPair(user: User, isNew: boolean, refresh: RefreshTokenClaims, authenticatedAt: Date): TokenPair {

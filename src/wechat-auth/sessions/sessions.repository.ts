@@ -4,6 +4,7 @@ import { Statement, StatementRunner } from '../core/statements';
 import { DataSource, EntityManager } from 'typeorm';
 import { User } from '../users/entities/user.entity';
 import { pick, selectList, USER_FIELDS } from '../users/entity-columns';
+import { signInStampCtes, SignInStamp } from '../users/sign-in-stamp';
 import { REVOCATION_CHANNEL, SessionRevokedEvent } from '../tokens/revocation/revocation-events';
 import { Session } from './session.entity';
 
@@ -54,30 +55,71 @@ function advanceSessionSql(fromGeneration: boolean): string {
     SELECT ${selectList(ROTATED_SESSION_FIELDS, 'advanced')}, ${selectList(USER_FIELDS, 'owner', 'user.')}
     FROM advanced JOIN users AS owner ON owner.id = advanced.user_id`;
 }
+/** A session opened, with the user's sessions it pushes beyond the cap. */
+export interface OpenedSession {
+  id: string;
+  pushedOut: string[];
+}
+
+/** The values of openSessionSql's $1 to $9. */
+function sessionValues(owner: string, session: Omit<NewSession, 'userId'>, keep: number): unknown[] {
+  return [
+    owner,
+    session.appKey,
+    session.ip,
+    session.userAgent,
+    session.expiresAt,
+    session.authenticatedAt ?? null,
+    Math.max(0, keep - 1),
+    session.signIn?.kind ?? null,
+    session.signIn?.detail ? JSON.stringify(session.signIn.detail) : null,
+  ];
+}
+
 const ADVANCE_FROM_GENERATION = new Statement(advanceSessionSql(true));
 const ADVANCE_LEGACY = advanceSessionSql(false);
 
 /**
- * Opens session of user $1 in app $2 (from ip $3, user agent $4, until $5,
- * authenticated at $6) and answers the user's live sessions beyond the newest
- * $7 others; records sign-in $8 with detail $9 when $8 is given.
+ * Opens a session for `owner` (a CTE answering one active user's id) in app
+ * $2 (from ip $3, user agent $4, until $5, authenticated at $6), records
+ * sign-in $8 with detail $9 when $8 is given, and answers with the session
+ * (`opened`) the user's live sessions beyond the newest $7 others.
  */
-const OPEN_SESSION = new Statement(
-  `WITH owner AS (
-     SELECT id FROM users WHERE id = $1 AND status = 'active' FOR SHARE
-   ), opened AS (
-     INSERT INTO sessions (user_id, app_key, ip, user_agent, expires_at, authenticated_at) SELECT id, $2, $3, $4, $5, $6 FROM owner RETURNING id
+function openSessionSql(ownerCtes: string, answer: (pushedOut: string) => string): string {
+  return `WITH ${ownerCtes}, opened AS (
+     INSERT INTO sessions (user_id, app_key, ip, user_agent, expires_at, authenticated_at) SELECT id, $2, $3, $4, $5, $6 FROM owner RETURNING id, user_id
    ), recorded AS (
      INSERT INTO login_events (user_id, kind, app_key, result, ip, user_agent, detail)
-     SELECT $1, $8, $2, 'success', $3, $4, $9 FROM opened WHERE $8::text IS NOT NULL
+     SELECT user_id, $8, $2, 'success', $3, $4, $9 FROM opened WHERE $8::text IS NOT NULL
    )
-   -- The statement does not see the session it opens: the newest keep - 1 others stay.
-   SELECT opened.id, ARRAY(
+   ${answer(`ARRAY(
+     -- The statement does not see the session it opens: the newest keep - 1 others stay.
      SELECT id FROM sessions
-     WHERE user_id = $1 AND app_key IS NOT DISTINCT FROM $2 AND revoked_at IS NULL AND expires_at > now()
+     WHERE user_id = opened.user_id AND app_key IS NOT DISTINCT FROM $2 AND revoked_at IS NULL AND expires_at > now()
      ORDER BY created_at DESC, id DESC OFFSET $7
-   ) AS pushed_out
-   FROM opened`,
+   )`)}`;
+}
+
+/** A session for user $1, share-locked while it is made so a merge, a disable or a deletion waits or goes first. */
+const OPEN_SESSION = new Statement(
+  openSessionSql(
+    `owner AS (SELECT id FROM users WHERE id = $1 AND status = 'active' FOR SHARE)`,
+    (pushedOut) => `SELECT opened.id, ${pushedOut} AS pushed_out FROM opened`,
+  ),
+);
+
+/**
+ * A returning login whole: the sign-in of identity $1 (profile $10 and $11,
+ * sealed session_key $12) stamped on it and its user, whose row the update
+ * locks, and a session for that user when active. Answers the user as
+ * stamped, with the session when one was opened.
+ */
+const OPEN_SIGNED_IN_SESSION = new Statement(
+  openSessionSql(
+    `${signInStampCtes({ identityId: '$1', nickname: '$10', avatarUrl: '$11', sealedSessionKey: '$12' })},
+     owner AS (SELECT id FROM signed_in WHERE status = 'active')`,
+    (pushedOut) => `SELECT signed_in.*, opened.id AS "session.id", ${pushedOut} AS "session.pushedOut" FROM signed_in LEFT JOIN opened ON true`,
+  ),
 );
 
 // Rows locked in id order first: logins at once each end the sessions they pushed past the cap, sets that
@@ -105,19 +147,25 @@ export class SessionsRepository {
    * the session. One statement, with the login's history row when
    * `signIn` is given: it runs on every login.
    */
-  async create(session: NewSession, keep: number): Promise<{ id: string; pushedOut: string[] } | null> {
-    const rows = await this.sql.rows<{ id: string; pushed_out: string[] }>(OPEN_SESSION, [
-      session.userId,
-      session.appKey,
-      session.ip,
-      session.userAgent,
-      session.expiresAt,
-      session.authenticatedAt ?? null,
-      Math.max(0, keep - 1),
-      session.signIn?.kind ?? null,
-      session.signIn?.detail ? JSON.stringify(session.signIn.detail) : null,
-    ]);
+  async create(session: NewSession, keep: number): Promise<OpenedSession | null> {
+    const rows = await this.sql.rows<{ id: string; pushed_out: string[] }>(OPEN_SESSION, sessionValues(session.userId, session, keep));
     return rows[0] ? { id: rows[0].id, pushedOut: rows[0].pushed_out } : null;
+  }
+
+  /**
+   * A returning login in one statement: writes its sign-in (SignInStamp) and
+   * opens a session for the identity's user as `create` does, unless that
+   * user is disabled. Answers the user as stamped and the session, if any;
+   * null when the identity had no user to stamp (merged away a moment ago,
+   * deleted, or the identity unbound).
+   */
+  async createSignedIn(stamp: SignInStamp, session: Omit<NewSession, 'userId'>, keep: number): Promise<{ user: User; session: OpenedSession | null } | null> {
+    const values = [...sessionValues(stamp.identityId, session, keep), stamp.nickname, stamp.avatarUrl, stamp.sealedSessionKey];
+    const [row] = await this.sql.rows<Record<string, unknown>>(OPEN_SIGNED_IN_SESSION, values);
+    if (!row) return null;
+    const user = this.dataSource.manager.create(User, pick(row, USER_FIELDS));
+    const opened = row['session.id'] ? { id: row['session.id'] as string, pushedOut: row['session.pushedOut'] as string[] } : null;
+    return { user, session: opened };
   }
 
   /**

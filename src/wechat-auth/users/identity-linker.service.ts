@@ -12,13 +12,20 @@ import { User } from './entities/user.entity';
 import { WechatIdentity } from './entities/wechat-identity.entity';
 import { IdentityRepository, IdentityTransaction } from './identity.repository';
 import { SessionKeyRepository } from './session-key.repository';
+import { signInStamp, SignInStamp } from './sign-in-stamp';
 import { VerifiedWechatIdentity } from './wechat-profile';
 
 export interface ResolvedLogin {
+  /** As read; where `unstamped` is set, before the sign-in's writes. */
   user: User;
   identity: WechatIdentity;
   /** True when this login created the user. */
   isNew: boolean;
+  /**
+   * A returning login's sign-in, not written yet: the statement that opens
+   * its session writes it too (one commit per login), or `IdentityLinker.stamp`.
+   */
+  unstamped?: SignInStamp;
 }
 
 /** An unknown identity under the `require-phone` policy: nothing was written; the person must show a phone first. */
@@ -59,14 +66,23 @@ export class IdentityLinker {
     );
   }
 
-  /** The common case: a known identity that links nothing, signed in without a transaction; its new session_key lands with the same update. */
+  /** Writes a returning login's sign-in on its own (a login that opens no session yet) and answers the user as stamped. */
+  stamp(unstamped: SignInStamp): Promise<User> {
+    return this.identities.stampSignIn(unstamped);
+  }
+
+  /** The common case: a known identity that links nothing, needing no transaction; its sign-in is left to the caller's statement. */
   private async returningLogin(verified: VerifiedWechatIdentity): Promise<ResolvedLogin | null> {
     const known = await this.identities.findIdentity(verified.app.appid, verified.openid);
     if (!known || this.needsLinking(known, verified.unionid || null)) return null;
-    return { user: await this.identities.touchLogin(known.id, verified.profile ?? {}, this.sealedSessionKey(verified, known.id)), identity: known, isNew: false };
+    return { user: known.user!, identity: known, isNew: false, unstamped: this.signInStamp(verified, known.id) };
   }
 
-  /** The session_key WeChat gave this login, sealed for the identity row that the login's own write stores it on. */
+  /** What this login writes on the identity: its profile, and the session_key WeChat gave it, sealed for the identity's row. */
+  private signInStamp(verified: VerifiedWechatIdentity, identityId: string): SignInStamp {
+    return signInStamp(identityId, verified.profile ?? {}, this.sealedSessionKey(verified, identityId));
+  }
+
   private sealedSessionKey(verified: VerifiedWechatIdentity, identityId: string): string | null {
     return verified.sessionKey ? this.sessionKeys.sealFor(identityId, verified.sessionKey) : null;
   }
@@ -156,7 +172,7 @@ export class IdentityLinker {
       if (unionid && !owner.user.unionid) await tx.setUserUnionid(userId, unionid);
       const created = await tx.createIdentity({ ...fields, userId });
       committed.push({ name: 'identity.bound', payload: { userId, identityId: created.id, appKey: app.key, newUser: false } });
-      return { user: await tx.touchLogin(created.id, profile), identity: created, isNew: false };
+      return { user: await tx.stampSignIn(signInStamp(created.id, profile, null)), identity: created, isNew: false };
     }
 
     let userId = identity.userId;
@@ -173,7 +189,7 @@ export class IdentityLinker {
       }
       if (identity.unionid !== unionid) await tx.setIdentityUnionid(identity.id, unionid);
     }
-    const user = await tx.touchLogin(identity.id, profile, this.sealedSessionKey(verified, identity.id));
+    const user = await tx.stampSignIn(this.signInStamp(verified, identity.id));
     return { user, identity: { ...identity, userId: user.id, unionid: unionid ?? identity.unionid }, isNew: false };
   }
 }

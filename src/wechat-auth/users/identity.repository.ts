@@ -8,6 +8,7 @@ import { User } from './entities/user.entity';
 import { WechatIdentity } from './entities/wechat-identity.entity';
 import { IDENTITY_FIELDS, pick, selectList, USER_FIELDS } from './entity-columns';
 import { cleanProfile } from './profile-rules';
+import { signInStampCtes, SignInStamp } from './sign-in-stamp';
 import { rethrowPhoneInUse } from './verified-phone';
 import { REVOCATION_CHANNEL, RevocationEvent } from '../tokens/revocation/revocation-events';
 
@@ -77,24 +78,14 @@ const CREATE_USER_WITH_IDENTITY = new Statement(
    SELECT ${IDENTITY_WITH_OWNER} FROM owner, identity`,
 );
 
-// The user's row before the identity's (the order every login locks rows in). An UPDATE that waited for a merge
-// (its row deleted) or an account deletion (a tombstone now) touches nothing, the identity included.
-const TOUCH_LOGIN = new Statement(
-  `WITH signed_in AS (
-     UPDATE users SET last_login_at = now(), updated_at = now(),
-       nickname = COALESCE($2, nickname), avatar_url = COALESCE($3, avatar_url)
-     WHERE id = (SELECT user_id FROM wechat_identities WHERE id = $1) AND status <> 'deleted'
-     RETURNING ${USER_COLUMNS}
-   ), identity AS (
-     UPDATE wechat_identities SET last_login_at = now(), session_key = COALESCE($4, session_key)
-     WHERE id = $1 AND EXISTS (SELECT 1 FROM signed_in)
-   )
+const STAMP_SIGN_IN = new Statement(
+  `WITH ${signInStampCtes({ identityId: '$1', nickname: '$2', avatarUrl: '$3', sealedSessionKey: '$4' })}
    SELECT * FROM signed_in`,
 );
 
 /**
  * The queries of one identity-resolving transaction. Only valid inside
- * `IdentityRepository.transaction`, but for `touchLogin`, which a returning
+ * `IdentityRepository.transaction`, but for `stampSignIn`, which a returning
  * login runs on its own.
  */
 export class IdentityTransaction {
@@ -195,18 +186,13 @@ export class IdentityTransaction {
   }
 
   /**
-   * Records the login on both rows and answers the identity's user; a profile
-   * value WeChat sent replaces the stored one, and so does a new session_key
-   * (sealed by the SessionKeyRepository). The user is found through the
-   * identity and locked before it, in the order a merge takes them, so a login
-   * racing a merge of its user follows the identity to the surviving user
-   * instead of deadlocking or touching the deleted row.
+   * Writes a sign-in on its identity and user (see signInStampCtes) and
+   * answers the user as stamped.
    */
-  async touchLogin(identityId: string, given: ProfileUpdate, sealedSessionKey: string | null = null): Promise<User> {
-    const profile = cleanProfile(given);
+  async stampSignIn(stamp: SignInStamp): Promise<User> {
     // Tried again when it touched nothing: the identity then has another user, or none.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const rows = await this.sql.rows<UserRow>(TOUCH_LOGIN, [identityId, profile.nickname ?? null, profile.avatarUrl ?? null, sealedSessionKey], this.db);
+      const rows = await this.sql.rows<UserRow>(STAMP_SIGN_IN, [stamp.identityId, stamp.nickname, stamp.avatarUrl, stamp.sealedSessionKey], this.db);
       if (rows.length > 0) return this.db.create(User, rows[0]);
     }
     throw new AppError('session_revoked', 'This WeChat account was unbound while signing in. Sign in again.');
@@ -295,9 +281,9 @@ export class IdentityRepository {
     return identityWithOwner(this.dataSource.manager, row);
   }
 
-  /** A returning login that links nothing: two single-row updates, no transaction needed. */
-  touchLogin(identityId: string, profile: ProfileUpdate, sealedSessionKey: string | null): Promise<User> {
-    return new IdentityTransaction(this.dataSource.manager, this.sql).touchLogin(identityId, profile, sealedSessionKey);
+  /** A sign-in outside a transaction (a returning identity that links nothing): one statement. */
+  stampSignIn(stamp: SignInStamp): Promise<User> {
+    return new IdentityTransaction(this.dataSource.manager, this.sql).stampSignIn(stamp);
   }
 
   /**
