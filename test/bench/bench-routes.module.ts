@@ -30,6 +30,12 @@ class BenchRoutesController {
    * (GET /greetings also reads @CurrentUser(), and every route parameter
    * goes through Nest's pipes, whatever it is.)
    */
+  @Public()
+  @Get('public')
+  openToAll(): { message: string; userId: null } {
+    return { message: 'Hello, whoever you are.', userId: null };
+  }
+
   @Get('signed-in')
   signedIn(): { message: string; userId: null } {
     return { message: 'Hello, whoever you are.', userId: null };

@@ -7,17 +7,6 @@ export interface RouteFigures {
   cpuMicrosPerRequest: number;
 }
 
-export interface GuardFigures {
-  /** Plain node:http answering the same greeting: the floor. */
-  plain: RouteFigures;
-  unguarded: RouteFigures;
-  /** The same handler behind our guard. */
-  guarded: RouteFigures;
-  /** The example module's guarded route, which also reads @CurrentUser(). */
-  withCurrentUser: RouteFigures;
-  passportJwt: RouteFigures;
-}
-
 export async function measureRoute(server: BenchChild, path: string, headers: Record<string, string>, seconds: number): Promise<RouteFigures> {
   const cpuBefore = (await server.stats()).cpuMicros;
   const result = await autocannon({ url: `${server.url}${path}`, headers, connections: 20, duration: seconds });
@@ -26,32 +15,57 @@ export async function measureRoute(server: BenchChild, path: string, headers: Re
   return { requestsPerSecond: result.requests.average, cpuMicrosPerRequest: cpuUsed / result.requests.total };
 }
 
-function averageOf(figures: RouteFigures[]): RouteFigures {
-  const average = (pick: (figure: RouteFigures) => number) => figures.reduce((sum, figure) => sum + pick(figure), 0) / figures.length;
-  return { requestsPerSecond: average((f) => f.requestsPerSecond), cpuMicrosPerRequest: average((f) => f.cpuMicrosPerRequest) };
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/** A route's median round, and its ratios to the unguarded route measured beside it in each round (medians too). */
+export interface GuardRow extends RouteFigures {
+  throughputRatio: number;
+  /** Unguarded CPU per request / this route's: 1 when the guard costs nothing. */
+  cpuRatio: number;
+}
+
+export type GuardFigures = Record<keyof typeof ROUTES, GuardRow>;
+
+const ROUTES = {
+  /** Plain node:http answering the same greeting: the floor. */
+  plain: '/greetings/public',
+  /** The handler below, marked @Public(): the global guard only looks up that mark. */
+  unguarded: '/bench/public',
+  /** The same handler behind our guard. */
+  guarded: '/bench/signed-in',
+  /** The example module's guarded route, which also reads @CurrentUser(). */
+  withCurrentUser: '/greetings',
+  passportJwt: '/bench/passport-jwt',
+};
+
 /**
- * The example module's public route, the same handler behind our guard and
- * behind passport-jwt, the example's guarded route that reads the user, and
- * plain node:http's answer, interleaved over several rounds so a noisy
- * machine hurts them all alike; the mean of the rounds is reported.
+ * Each round measures every route once, back to back, in an order that
+ * alternates from round to round; a route's ratio is the median of its
+ * rounds' ratios to the unguarded route of the same round. This machine's
+ * speed drifts by more than the few per cent a guard costs: two routes
+ * measured seconds apart share the drift, a mean over rounds does not.
  */
 export async function benchGuards(server: BenchChild, plainServer: BenchChild, accessToken: string, rounds: number, seconds: number): Promise<GuardFigures> {
+  // The same request everywhere, bearer token included, so that only the guard differs (parsing the header costs about 1 µs).
   const bearer = { authorization: `Bearer ${accessToken}` };
-  const routes: Array<[keyof GuardFigures, BenchChild, string, Record<string, string>]> = [
-    ['plain', plainServer, '/greetings/public', {}],
-    // The same request, bearer token included, so that only the guard differs (parsing the header costs about 1 µs).
-    ['unguarded', server, '/greetings/public', bearer],
-    ['guarded', server, '/bench/signed-in', bearer],
-    ['withCurrentUser', server, '/greetings', bearer],
-    ['passportJwt', server, '/bench/passport-jwt', bearer],
-  ];
-  const runs = new Map<keyof GuardFigures, RouteFigures[]>(routes.map(([name]) => [name, []]));
-  for (const [, target, path, headers] of routes) await measureRoute(target, path, headers, 1);
+  const names = Object.keys(ROUTES) as Array<keyof typeof ROUTES>;
+  const measure = (name: keyof typeof ROUTES, duration: number) => measureRoute(name === 'plain' ? plainServer : server, ROUTES[name], bearer, duration);
+  for (const name of names) await measure(name, 1);
+  const runs = names.map(() => [] as RouteFigures[]);
   for (let round = 0; round < rounds; round++) {
-    for (const [name, target, path, headers] of routes) runs.get(name)!.push(await measureRoute(target, path, headers, seconds));
+    const order = round % 2 === 0 ? names : [...names].reverse();
+    for (const name of order) runs[names.indexOf(name)].push(await measure(name, seconds));
   }
-  const mean = (name: keyof GuardFigures): RouteFigures => averageOf(runs.get(name)!);
-  return { plain: mean('plain'), unguarded: mean('unguarded'), guarded: mean('guarded'), withCurrentUser: mean('withCurrentUser'), passportJwt: mean('passportJwt') };
+  const unguarded = runs[names.indexOf('unguarded')];
+  const row = (own: RouteFigures[]): GuardRow => ({
+    requestsPerSecond: median(own.map((figures) => figures.requestsPerSecond)),
+    cpuMicrosPerRequest: median(own.map((figures) => figures.cpuMicrosPerRequest)),
+    throughputRatio: median(own.map((figures, round) => figures.requestsPerSecond / unguarded[round].requestsPerSecond)),
+    cpuRatio: median(own.map((figures, round) => unguarded[round].cpuMicrosPerRequest / figures.cpuMicrosPerRequest)),
+  });
+  return Object.fromEntries(names.map((name, index) => [name, row(runs[index])])) as GuardFigures;
 }
