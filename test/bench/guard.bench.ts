@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { BenchChild } from './bench-child';
+import { median } from './median';
 
 export interface RouteFigures {
   requestsPerSecond: number;
@@ -13,12 +14,6 @@ export async function measureRoute(server: BenchChild, path: string, headers: Re
   const cpuUsed = (await server.stats()).cpuMicros - cpuBefore;
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${path}: ${result.non2xx} non-2xx and ${result.errors} errors`);
   return { requestsPerSecond: result.requests.average, cpuMicrosPerRequest: cpuUsed / result.requests.total };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** A route's median round, and its ratios to the unguarded route measured beside it in each round (medians too). */

@@ -10,6 +10,7 @@ import { benchHttpClients } from './http-client.bench';
 import { benchJwtVerify } from './jwt-verify.bench';
 import { benchLogins, Latency, LoginFigures, loginCodes, OpenLoopClient, steadyLatency } from './login.bench';
 import { measureWritesPerOperation } from './writes.bench';
+import { median } from './median';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const LOGINS = Number(process.env.BENCH_LOGINS ?? 1500);
@@ -23,11 +24,6 @@ const GUARD_SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const ratio = (value: number, base: number) => (value / base).toFixed(2);
 const pad = (value: number, digits = 0, width = 8) => value.toFixed(digits).padStart(width);
 const mebibytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 function mean<T extends object>(runs: T[]): T {
   const keys = Object.keys(runs[0]) as Array<keyof T>;

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/app/database/data-source-options';
 import { runMigrations } from '../../src/app/database/run-migrations';
+import { median } from './median';
 
 const RUNS = 9;
 
@@ -46,6 +47,5 @@ export async function medianMs(work: () => Promise<unknown>): Promise<number> {
     await work();
     timings.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
-  timings.sort((a, b) => a - b);
-  return Math.round(timings[Math.floor(RUNS / 2)] * 100) / 100;
+  return Math.round(median(timings) * 100) / 100;
 }

@@ -47,6 +47,30 @@ describe('Mini Program login (real app, real PostgreSQL, sandbox over HTTP)', ()
     expect(await rowsFor(me.body.identities[0].openid)).toEqual({ identities: 1, users: 1 });
   });
 
+  it('records a returning login on the user, on the identity, as a session and in the history', async () => {
+    const user = persona();
+    const first = await loginAs(t, user);
+    const stamps = async () =>
+      (
+        (await db.query(
+          `SELECT u.last_login_at AS user_login, i.last_login_at AS identity_login,
+                  (SELECT count(*)::int FROM sessions s WHERE s.user_id = u.id) AS sessions,
+                  (SELECT count(*)::int FROM login_events e WHERE e.user_id = u.id AND e.result = 'success') AS successes
+           FROM users u JOIN wechat_identities i ON i.user_id = u.id WHERE u.id = $1`,
+          [first.user.id],
+        )) as Array<{ user_login: Date; identity_login: Date; sessions: number; successes: number }>
+      )[0];
+    const before = await stamps();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    const second = await loginAs(t, user);
+    expect(second.user).toMatchObject({ id: first.user.id, isNew: false });
+    const after = await stamps();
+    expect(after.user_login.getTime()).toBeGreaterThan(before.user_login.getTime());
+    expect(after.identity_login.getTime()).toBeGreaterThan(before.identity_login.getTime());
+    expect({ sessions: after.sessions, successes: after.successes }).toEqual({ sessions: before.sessions + 1, successes: before.successes + 1 });
+  });
+
   it('gives the rows of a first login ids that start with the time they were made (UUIDv7), so they land beside the newest rows', async () => {
     const before = Date.now();
     const login = await loginAs(t, persona());
