@@ -4,11 +4,12 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { json, NextFunction, Request, Response, text } from 'express';
 import { toErrorResponse } from '../../wechat-auth';
 import { AppConfig } from '../config/app-config';
+import { PrototypedExpressAdapter } from './express-adapter';
 import { MAX_BODY_BYTES, refusePrototypeKeys } from './json-body';
 
 /** The app on Express: JSON bodies up to 64 KiB, parse errors in API.md's shape, the configured proxies trusted. */
 export async function createExpressApp(root: Type | DynamicModule, config: AppConfig, options: NestApplicationOptions): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(root, { ...options, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(root, new PrototypedExpressAdapter(), { ...options, bodyParser: false });
   app.disable('x-powered-by');
   // Express hashes every answer for an ETag; an API's answers are not revalidated (Fastify sends none either).
   app.disable('etag');
