@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AdminUsersRepository, ListStart, UserListFilter } from '../../src/admin/admin-users.repository';
-import { inScratchDatabase, medianMs } from './scratch-database';
+import { inScratchDatabase, medianMs, TIMED_RUNS } from './scratch-database';
 
 const USERS = 100_000;
 const PAGE_SIZE = 20;
@@ -77,7 +77,7 @@ export async function benchAdminListing(databaseUrl: string): Promise<Record<str
     await seed(dataSource);
     const figures = await adminListFigures(dataSource, USERS);
     console.log(
-      `admin listing, ${USERS.toLocaleString('en')} users, median of 9 (ms): ` +
+      `admin listing, ${USERS.toLocaleString('en')} users, median of ${TIMED_RUNS} (ms): ` +
         Object.entries(figures)
           .map(([name, ms]) => `${name.replace(/^adminList|Ms$/g, '')} ${ms}`)
           .join(', '),

@@ -19,7 +19,8 @@ import { watchLockWaits } from './lock-waits';
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? '100000,1000000').split(',').map(Number);
 const EVENTS_PER_USER = Number(process.env.BENCH_SCALE_EVENTS_PER_USER ?? 20);
 const RATE = 100;
-const SECONDS = 5;
+// The p99 of 1,500 logins is their fifteenth slowest: one stall of this shared machine does not decide it.
+const SECONDS = 15;
 const WRITE_SAMPLES = 50;
 // Logins sent while the purge runs stop when it ends, or after this long.
 const PURGE_WATCH_SECONDS = 60;
