@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import { BenchChild } from './bench-child';
-import { median } from './median';
+import { median, quantile } from './median';
 
 export interface RouteFigures {
   requestsPerSecond: number;
@@ -21,6 +21,8 @@ export interface GuardRow extends RouteFigures {
   throughputRatio: number;
   /** Unguarded CPU per request / this route's: 1 when the guard costs nothing. */
   cpuRatio: number;
+  /** The middle half of the rounds' CPU ratios (lower and upper quartile): how far one round's noise reaches. */
+  cpuRatioQuartiles: [number, number];
 }
 
 export type GuardFigures = Record<keyof typeof ROUTES, GuardRow>;
@@ -56,11 +58,13 @@ export async function benchGuards(server: BenchChild, plainServer: BenchChild, a
     for (const name of order) runs[names.indexOf(name)].push(await measure(name, seconds));
   }
   const unguarded = runs[names.indexOf('unguarded')];
+  const cpuRatios = (own: RouteFigures[]) => own.map((figures, round) => unguarded[round].cpuMicrosPerRequest / figures.cpuMicrosPerRequest);
   const row = (own: RouteFigures[]): GuardRow => ({
     requestsPerSecond: median(own.map((figures) => figures.requestsPerSecond)),
     cpuMicrosPerRequest: median(own.map((figures) => figures.cpuMicrosPerRequest)),
     throughputRatio: median(own.map((figures, round) => figures.requestsPerSecond / unguarded[round].requestsPerSecond)),
-    cpuRatio: median(own.map((figures, round) => unguarded[round].cpuMicrosPerRequest / figures.cpuMicrosPerRequest)),
+    cpuRatio: median(cpuRatios(own)),
+    cpuRatioQuartiles: [quantile(cpuRatios(own), 0.25), quantile(cpuRatios(own), 0.75)],
   });
   return Object.fromEntries(names.map((name, index) => [name, row(runs[index])])) as GuardFigures;
 }

@@ -18,7 +18,7 @@ const CONNECTIONS = 50;
 // Well below what either server carries on a small machine, so latency is service time, not queueing.
 const RATE = Number(process.env.BENCH_LOGIN_RATE ?? 100);
 const STEADY_ROUNDS = 5;
-const GUARD_ROUNDS = Number(process.env.BENCH_GUARD_ROUNDS ?? 9);
+const GUARD_ROUNDS = Number(process.env.BENCH_GUARD_ROUNDS ?? 15);
 const GUARD_SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 
 const ratio = (value: number, base: number) => (value / base).toFixed(2);
@@ -50,10 +50,10 @@ async function printGuards(platform: string, app: BenchChild, plainServer: Bench
   const guards = await benchGuards(app, plainServer, pair.accessToken, GUARD_ROUNDS, GUARD_SECONDS);
   const row = (label: string, figures: GuardRow, note: string) =>
     `  ${label.padEnd(38)}${pad(figures.requestsPerSecond)} req/s  ratio ${figures.throughputRatio.toFixed(2)}` +
-    `  ${pad(figures.cpuMicrosPerRequest, 0, 5)} µs CPU/req  ratio ${figures.cpuRatio.toFixed(2)}  ${note}`;
+    `  ${pad(figures.cpuMicrosPerRequest, 0, 5)} µs CPU/req  ratio ${figures.cpuRatio.toFixed(2)} [${figures.cpuRatioQuartiles.map((q) => q.toFixed(2)).join('–')}]  ${note}`;
   console.log(`Example module route on ${platform}, 20 connections, ${GUARD_ROUNDS} rounds of ${GUARD_SECONDS} s per route`);
   console.log('  (figures: the median round; ratios: the median of each round\'s ratio to the unguarded route measured beside it;');
-  console.log('   CPU ratio: unguarded CPU per request / this route\'s)');
+  console.log('   CPU ratio: unguarded CPU per request / this route\'s; in brackets the middle half of the rounds\' CPU ratios)');
   console.log(`  plain node:http, same greeting       ${pad(guards.plain.requestsPerSecond)} req/s               ${pad(guards.plain.cpuMicrosPerRequest, 0, 5)} µs CPU/req  (the floor)`);
   console.log(row('unguarded     GET /bench/public', guards.unguarded, `(${ratio(guards.unguarded.cpuMicrosPerRequest, guards.plain.cpuMicrosPerRequest)}× plain node:http's CPU; target ≤ 3× on Fastify)`));
   console.log(row('our guard     GET /bench/signed-in', guards.guarded, '(same handler, not @Public(); target ≥ 0.97)'));
