@@ -58,13 +58,15 @@ export async function benchGuards(server: BenchChild, plainServer: BenchChild, a
     for (const name of order) runs[names.indexOf(name)].push(await measure(name, seconds));
   }
   const unguarded = runs[names.indexOf('unguarded')];
-  const cpuRatios = (own: RouteFigures[]) => own.map((figures, round) => unguarded[round].cpuMicrosPerRequest / figures.cpuMicrosPerRequest);
-  const row = (own: RouteFigures[]): GuardRow => ({
-    requestsPerSecond: median(own.map((figures) => figures.requestsPerSecond)),
-    cpuMicrosPerRequest: median(own.map((figures) => figures.cpuMicrosPerRequest)),
-    throughputRatio: median(own.map((figures, round) => figures.requestsPerSecond / unguarded[round].requestsPerSecond)),
-    cpuRatio: median(cpuRatios(own)),
-    cpuRatioQuartiles: [quantile(cpuRatios(own), 0.25), quantile(cpuRatios(own), 0.75)],
-  });
+  const row = (own: RouteFigures[]): GuardRow => {
+    const cpuRatios = own.map((figures, round) => unguarded[round].cpuMicrosPerRequest / figures.cpuMicrosPerRequest);
+    return {
+      requestsPerSecond: median(own.map((figures) => figures.requestsPerSecond)),
+      cpuMicrosPerRequest: median(own.map((figures) => figures.cpuMicrosPerRequest)),
+      throughputRatio: median(own.map((figures, round) => figures.requestsPerSecond / unguarded[round].requestsPerSecond)),
+      cpuRatio: median(cpuRatios),
+      cpuRatioQuartiles: [quantile(cpuRatios, 0.25), quantile(cpuRatios, 0.75)],
+    };
+  };
   return Object.fromEntries(names.map((name, index) => [name, row(runs[index])])) as GuardFigures;
 }

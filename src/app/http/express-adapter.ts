@@ -19,13 +19,13 @@ export class PrototypedExpressAdapter extends ExpressAdapter {
   override initHttpServer(options: NestApplicationOptions): void {
     const app = this.getInstance<Express>();
     // Nest's own server where it does more than createServer (TLS, tracking connections to force them closed).
-    if (options.httpsOptions || options.forceCloseConnections || !canSubclass()) return super.initHttpServer(options);
+    if (options.httpsOptions || options.forceCloseConnections || !httpClassesAreFunctions()) return super.initHttpServer(options);
     this.setHttpServer(createServer({ IncomingMessage: constructing(IncomingMessage, app.request), ServerResponse: constructing(ServerResponse, app.response) }, app));
   }
 }
 
 /** Node's http classes are plain constructor functions (an ES class could not be called as below). */
-function canSubclass(): boolean {
+function httpClassesAreFunctions(): boolean {
   return ![IncomingMessage, ServerResponse].some((type) => Function.prototype.toString.call(type).startsWith('class'));
 }
 
