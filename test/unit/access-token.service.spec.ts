@@ -39,6 +39,18 @@ describe('AccessTokenService', () => {
     expect(service.authenticate(`Bearer ${token}`)).toMatchObject({ id: 'user-4', roles: ['user'] });
   });
 
+  it('keeps headers that end alike apart: each is verified as sent, and a short one is refused', () => {
+    const token = service.sign({ id: 'user-6', roles: ['user'] }, 'session-6', new Date());
+    // The same last characters, so the same place in the cache: each header must still be answered for itself.
+    const headers = [`Bearer ${token}`, `Bearer  ${token}`, `bearer ${token}`];
+    for (let round = 0; round < 2; round++) {
+      for (const header of headers) expect(service.authenticate(header)).toMatchObject({ id: 'user-6', sessionId: 'session-6' });
+    }
+    for (const header of ['', 'Bearer', `Bearer ${token.slice(-8)}`]) {
+      expect(() => service.authenticate(header)).toThrow(expect.objectContaining({ code: 'invalid_token' }));
+    }
+  });
+
   it('refuses a cached token once it has expired (after the clock tolerance)', () => {
     jest.useFakeTimers({ now: Date.now() });
     const token = service.sign({ id: 'user-2', roles: ['user'] }, 'session-2', new Date());
