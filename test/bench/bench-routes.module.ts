@@ -36,6 +36,13 @@ class BenchRoutesController {
     return { message: 'Hello, whoever you are.', userId: null };
   }
 
+  /** The same again under another path: no route differs from its twin but by the measurement's own spread. */
+  @Public()
+  @Get('public-twin')
+  openToAllTwin(): { message: string; userId: null } {
+    return { message: 'Hello, whoever you are.', userId: null };
+  }
+
   @Get('signed-in')
   signedIn(): { message: string; userId: null } {
     return { message: 'Hello, whoever you are.', userId: null };

@@ -32,6 +32,8 @@ const ROUTES = {
   plain: '/greetings/public',
   /** The handler below, marked @Public(): the global guard only looks up that mark. */
   unguarded: '/bench/public',
+  /** The unguarded route's twin, @Public() too, under another path: how far two equal routes measure apart. */
+  twin: '/bench/public-twin',
   /** The same handler behind our guard. */
   guarded: '/bench/signed-in',
   /** The example module's guarded route, which also reads @CurrentUser(). */

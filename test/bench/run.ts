@@ -56,6 +56,7 @@ async function printGuards(platform: string, app: BenchChild, plainServer: Bench
   console.log('   CPU ratio: unguarded CPU per request / this route\'s; in brackets the middle half of the rounds\' CPU ratios)');
   console.log(`  plain node:http, same greeting       ${pad(guards.plain.requestsPerSecond)} req/s               ${pad(guards.plain.cpuMicrosPerRequest, 0, 5)} µs CPU/req  (the floor)`);
   console.log(row('unguarded     GET /bench/public', guards.unguarded, `(${ratio(guards.unguarded.cpuMicrosPerRequest, guards.plain.cpuMicrosPerRequest)}× plain node:http's CPU; target ≤ 3× on Fastify)`));
+  console.log(row('its twin      GET /bench/public-twin', guards.twin, '(same handler, @Public() too: the measurement\'s own spread)'));
   console.log(row('our guard     GET /bench/signed-in', guards.guarded, '(same handler, not @Public(); target ≥ 0.97)'));
   console.log(row('  + @CurrentUser()  GET /greetings', guards.withCurrentUser, "(the example's guarded route: Nest's parameter pipes)"));
   console.log(row("passport-jwt  AuthGuard('jwt')", guards.passportJwt, '(yardstick)'));
