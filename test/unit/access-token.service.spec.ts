@@ -46,6 +46,8 @@ describe('AccessTokenService', () => {
     for (let round = 0; round < 2; round++) {
       for (const header of headers) expect(service.authenticate(header)).toMatchObject({ id: 'user-6', sessionId: 'session-6' });
     }
+    // A header asked again at once is answered from the cache: the key is the same for the same text.
+    for (const header of headers) expect(service.authenticate(header)).toBe(service.authenticate(header));
     for (const header of ['', 'Bearer', `Bearer ${token.slice(-8)}`]) {
       expect(() => service.authenticate(header)).toThrow(expect.objectContaining({ code: 'invalid_token' }));
     }
