@@ -21,7 +21,7 @@ function refusal(options: unknown): string {
 describe('WechatAuthModule options', () => {
   it('fills in the documented defaults', () => {
     const config = resolveWechatAuthConfig(VALID);
-    expect(config.auth).toMatchObject({ issuer: 'wechat-auth', audience: 'wechat-auth', accessTtlSeconds: 900, refreshTtlSeconds: 2_592_000 });
+    expect(config.auth).toMatchObject({ issuer: 'wechat-auth', audience: 'wechat-auth', accessTtlSeconds: 900, refreshTtlSeconds: 2_592_000, refreshGraceSeconds: 10 });
     expect(config.wechat).toMatchObject({ apiBaseUrl: 'https://api.weixin.qq.com', openBaseUrl: 'https://open.weixin.qq.com', timeoutMs: 5000, maxRetries: 2 });
     expect(config.retention).toEqual({ maxSessionsPerUserPerApp: 10, endedSessionsGraceDays: 7, loginEventsDays: 180, purgeIntervalSeconds: 3600, purgeBatchSize: 250 });
     expect(config.throttling).toMatchObject({ perIpPerMinute: 0, failuresPerIpPerMinute: 30, perCredentialPerMinute: 30 });
@@ -39,6 +39,11 @@ describe('WechatAuthModule options', () => {
     });
     expect(config.auth.verificationKeys.map((key) => key.kid)).toEqual(['k2', 'k1']);
     expect(config.dataEncryption.keys.map((key) => key.kid)).toEqual(['d2', 'd1']);
+  });
+
+  it('takes a refresh grace window of 0 (off) to 60 seconds', () => {
+    expect(resolveWechatAuthConfig({ ...VALID, jwt: { ...VALID.jwt, refreshGraceSeconds: 0 } }).auth.refreshGraceSeconds).toBe(0);
+    expect(refusal({ ...VALID, jwt: { ...VALID.jwt, refreshGraceSeconds: 61 } })).toContain('jwt.refreshGraceSeconds');
   });
 
   it('names every problem in one line', () => {

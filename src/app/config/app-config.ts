@@ -39,6 +39,7 @@ export class AppConfig {
     audience: string;
     accessTtlSeconds: number;
     refreshTtlSeconds: number;
+    refreshGraceSeconds: number;
     signingKey: SigningKey;
     /** Keys still accepted for verification (the signing key first), so keys can rotate. */
     verificationKeys: SigningKey[];
@@ -204,6 +205,7 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
       audience: env.JWT_AUDIENCE,
       accessTtlSeconds: env.ACCESS_TOKEN_TTL,
       refreshTtlSeconds: env.REFRESH_TOKEN_TTL,
+      refreshGraceSeconds: env.REFRESH_TOKEN_GRACE_SECONDS,
       signingKey,
       verificationKeys: [signingKey, ...parseKeyList(env.JWT_PREVIOUS_KEYS)],
       secretGenerated: !env.JWT_SECRET,

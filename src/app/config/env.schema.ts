@@ -102,6 +102,7 @@ export const envSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).default('wechat-auth'),
   ACCESS_TOKEN_TTL: integer(900, 60, 86_400),
   REFRESH_TOKEN_TTL: integer(2_592_000, 3_600, 31_536_000),
+  REFRESH_TOKEN_GRACE_SECONDS: integer(10, 0, 60),
   DATA_ENCRYPTION_KEY: base64Key.optional(),
   DATA_ENCRYPTION_KEY_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
   DATA_ENCRYPTION_PREVIOUS_KEYS: dataKeyListSchema.optional(),

@@ -15,6 +15,7 @@ export function wechatAuthOptions(config: AppConfig): WechatAuthModuleOptions {
       audience: config.auth.audience,
       accessTtlSeconds: config.auth.accessTtlSeconds,
       refreshTtlSeconds: config.auth.refreshTtlSeconds,
+      refreshGraceSeconds: config.auth.refreshGraceSeconds,
     },
     dataEncryption: {
       key: dataKey.key.toString('base64'),

@@ -57,6 +57,8 @@ export const optionsSchema = z.object({
       audience: z.string().min(1).default('wechat-auth'),
       accessTtlSeconds: integer(900, 60, 86_400),
       refreshTtlSeconds: integer(2_592_000, 3_600, 31_536_000),
+      // 0: a refresh token presented a second time is always a reuse.
+      refreshGraceSeconds: integer(10, 0, 60),
     })
     .strict(),
   dataEncryption: z

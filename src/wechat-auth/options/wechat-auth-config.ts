@@ -29,6 +29,8 @@ export class WechatAuthConfig {
     audience: string;
     accessTtlSeconds: number;
     refreshTtlSeconds: number;
+    /** How long after a rotation the token it spent still gets the pair it was rotated to (two tabs, a retry), rather than ending the session as a reuse. */
+    refreshGraceSeconds: number;
     signingKey: SigningKey;
     /** Keys still accepted for verification (the signing key first), so keys can rotate. */
     verificationKeys: SigningKey[];
@@ -102,6 +104,7 @@ export function resolveWechatAuthConfig(options: WechatAuthModuleOptions): Wecha
       audience: jwt.audience,
       accessTtlSeconds: jwt.accessTtlSeconds,
       refreshTtlSeconds: jwt.refreshTtlSeconds,
+      refreshGraceSeconds: jwt.refreshGraceSeconds,
       signingKey,
       verificationKeys: [signingKey, ...jwt.previousKeys],
     },

@@ -25,6 +25,13 @@ export interface WechatAuthModuleOptions {
     accessTtlSeconds?: number;
     /** Refresh token lifetime in seconds, sliding per rotation (default 30 days). */
     refreshTtlSeconds?: number;
+    /**
+     * Seconds after a refresh during which the refresh token it spent, presented
+     * again, gets the same new pair instead of ending the session as a reuse: two
+     * tabs refreshing at once, or a retry after a lost answer (default 10, at most
+     * 60; 0: never).
+     */
+    refreshGraceSeconds?: number;
   };
   /** Seals session keys and app access tokens at rest (AES-256-GCM). */
   dataEncryption: {

@@ -151,7 +151,7 @@ export class SessionService {
     if (LEGACY_REFRESH_TOKEN_PATTERN.test(presented)) return this.sessions.rotateLegacy(hashRefreshToken(presented), this.refreshExpiry());
     const claims = this.refreshTokens.read(presented);
     if (!claims) return Promise.resolve({ outcome: 'unknown' });
-    return this.sessions.rotate(claims.sessionId, claims.generation, this.refreshExpiry());
+    return this.sessions.rotate(claims.sessionId, claims.generation, this.refreshExpiry(), this.config.auth.refreshGraceSeconds);
   }
 
   private refreshExpiry(): Date {

@@ -80,6 +80,21 @@ const ADVANCE_FROM_GENERATION = new Statement(advanceSessionSql(true));
 const ADVANCE_LEGACY = advanceSessionSql(false);
 
 /**
+ * Session $1 joined to its owner, after a refresh from generation $2 could
+ * not move it; `repeated`: it is live and moved on from exactly that
+ * generation less than $3 seconds ago, so the token is being presented a
+ * second time (two tabs, a retry), not replayed.
+ */
+const UNROTATED_SESSION = new Statement(
+  `SELECT ${selectList(ROTATED_SESSION_FIELDS, 'unrotated')}, unrotated.revoked_at IS NOT NULL AS revoked,
+     $3::int > 0 AND unrotated.refresh_generation = $2::bigint + 1 AND unrotated.revoked_at IS NULL AND unrotated.expires_at > now()
+       AND unrotated.last_refreshed_at > now() - make_interval(secs => $3::int) AS repeated,
+     ${selectList(USER_FIELDS, 'owner', 'user.')}
+   FROM sessions AS unrotated JOIN users AS owner ON owner.id = unrotated.user_id
+   WHERE unrotated.id = $1`,
+);
+
+/**
  * Opens a session for `owner` (a CTE answering one active user's id) in app
  * $2 (from ip $3, user agent $4, until $5, authenticated at $6), records
  * sign-in $8 with detail $9 when $8 is given, and answers with the session
@@ -171,11 +186,14 @@ export class SessionsRepository {
   /**
    * Moves a session from `generation` to the next one with one conditional
    * UPDATE: of two requests presenting the same token at once, exactly one
-   * wins and the other sees a reuse. No row is written.
+   * wins. The other, and any presentation of that token up to `graceSeconds`
+   * after, gets the session as the winner left it (the same next generation,
+   * nothing written) unless it has moved on again; any other older
+   * generation is a reuse. No row is written.
    */
-  async rotate(sessionId: string, generation: number, expiresAt: Date): Promise<RotationResult> {
+  async rotate(sessionId: string, generation: number, expiresAt: Date, graceSeconds: number): Promise<RotationResult> {
     const rows = await this.sql.rows(ADVANCE_FROM_GENERATION, [sessionId, generation, expiresAt]);
-    return rows[0] ? this.rotated(rows[0]) : this.explainUnrotatable(this.dataSource.manager, sessionId, generation);
+    return rows[0] ? this.rotated(rows[0]) : this.explainUnrotatable(sessionId, generation, graceSeconds);
   }
 
   /** Spends a refresh token stored before sessions counted generations, and moves its session to the next generation. */
@@ -205,11 +223,12 @@ export class SessionsRepository {
     return session ? db.findOne(User, { where: { id: session.userId } }) : null;
   }
 
-  private async explainUnrotatable(db: EntityManager, sessionId: string, generation: number): Promise<RotationResult> {
-    const session = await db.findOne(Session, { where: { id: sessionId } });
-    if (!session) return { outcome: 'unknown' };
-    if (generation < session.refreshGeneration) return { outcome: 'reused', sessionId };
-    if (session.revokedAt) return { outcome: 'session_ended', user: await db.findOne(User, { where: { id: session.userId } }) };
+  private async explainUnrotatable(sessionId: string, generation: number, graceSeconds: number): Promise<RotationResult> {
+    const [row] = await this.sql.rows<Record<string, unknown> & { revoked: boolean; repeated: boolean }>(UNROTATED_SESSION, [sessionId, generation, graceSeconds]);
+    if (!row) return { outcome: 'unknown' };
+    if (row.repeated) return this.rotated(row);
+    if (generation < (row.refreshGeneration as number)) return { outcome: 'reused', sessionId };
+    if (row.revoked) return { outcome: 'session_ended', user: this.dataSource.manager.create(User, pick(row, USER_FIELDS, 'user.')) };
     return { outcome: 'unknown' };
   }
 
