@@ -218,9 +218,22 @@ describe('admin API', () => {
       ['not base64url', { after: 'not a cursor!' }],
       ['not a cursor', { after: Buffer.from('12345.not-a-uuid').toString('base64url') }],
       ['with a page number', { page: 2, after: Buffer.from(`1700000000000000.${randomUUID()}`).toString('base64url') }],
+      ['beyond a bigint', { after: Buffer.from(`9999999999999999999.${randomUUID()}`).toString('base64url') }],
+      ['below a bigint', { after: Buffer.from(`-9999999999999999999.${randomUUID()}`).toString('base64url') }],
+      ['after the year 9999', { after: Buffer.from(`253402300800000000.${randomUUID()}`).toString('base64url') }],
+      ['before the year 1', { after: Buffer.from(`-62135596800000001.${randomUUID()}`).toString('base64url') }],
+      ['with leading zeros', { after: Buffer.from(`01700000000000000.${randomUUID()}`).toString('base64url') }],
+      ['with an id in capitals', { after: Buffer.from(`1700000000000000.${randomUUID().toUpperCase()}`).toString('base64url') }],
+      ['with an id that is no uuid', { after: Buffer.from('1700000000000000.0000000g-0000-0000-0000-000000000000').toString('base64url') }],
     ])('refuses a cursor %s', async (_case, query) => {
       const response = await t.http.get('/admin/api/users').query(query).set(bearer(admin.accessToken)).expect(400);
       expect(response.body.error).toBe('invalid_request');
+    });
+
+    it('takes cursors at the first and the last instant a list can give', async () => {
+      const after = (micros: string) => Buffer.from(`${micros}.${randomUUID()}`).toString('base64url');
+      expect((await list({ after: after('-62135596800000000'), pageSize: 1 })).items).toEqual([]);
+      expect((await list({ after: after('253402300799999999'), pageSize: 1 })).items).toHaveLength(1);
     });
   });
 
