@@ -52,12 +52,22 @@ describe('one’s own nickname', () => {
   it.each([
     ['only invisible characters', { nickname: '\u202E\u200B' }],
     ['WeChat’s placeholder', { nickname: PLACEHOLDER_NICKNAME }],
+    ['WeChat’s placeholder and a combining accent', { nickname: `${PLACEHOLDER_NICKNAME}\u0301` }],
+    ['only combining marks', { nickname: '\u0301\u0308\u0301' }],
+    ['only Hangul fillers and a blank Braille pattern', { nickname: '\u3164\uFFA0\u2800' }],
     ['65 characters', { nickname: 'x'.repeat(65) }],
     ['a number', { nickname: 7 }],
     ['an extra field', { nickname: 'Ok', avatarUrl: 'https://a.example/x.png' }],
   ])('refuses a nickname with %s', async (_label, body) => {
     const pair = await loginAs(t, persona('refused'));
     expect((await rename(pair, body).expect(400)).body.error).toBe('invalid_request');
+  });
+
+  it('keeps three of the combining marks stacked on a character', async () => {
+    const pair = await loginAs(t, persona('zalgo'));
+    const response = await rename(pair, { nickname: `梅${'\u0301'.repeat(60)}` }).expect(200);
+    expect(response.body.nickname).toBe('梅\u0301\u0301\u0301');
+    expect((await me(pair)).nickname).toBe('梅\u0301\u0301\u0301');
   });
 
   it('needs a signed-in caller', async () => {
