@@ -83,6 +83,28 @@ describe('account deletion', () => {
     expect(again.user.id).not.toBe(pair.user.id);
   });
 
+  it('erases what WeChat said about the person’s last code, and their phone conflicts; that code presented again signs nobody up', async () => {
+    const code = await wxLogin(t, persona('erased'));
+    const pair = (await t.http.post('/auth/wechat/miniprogram/login').send({ code }).expect(200)).body as TokenPairBody;
+    const [identity] = (await db.query(`SELECT openid, unionid FROM wechat_identities WHERE user_id = $1`, [pair.user.id])) as Array<{ openid: string; unionid: string }>;
+    expect(identity.unionid).toEqual(expect.any(String));
+    const exchangesNamingThem = () =>
+      db.query(`SELECT 1 FROM code_exchanges WHERE identity->>'openid' = $1 OR identity->>'unionid' = $2 OR identity::text LIKE '%' || $1 || '%'`, [identity.openid, identity.unionid]);
+    expect(await exchangesNamingThem()).toHaveLength(1);
+    // As the migration that made the verified phone unique reports a number this user lost to another.
+    const keeper = await loginAs(t);
+    await db.query(`INSERT INTO phone_conflicts (user_id, phone, kept_by_user_id) VALUES ($1, $2, $3)`, [pair.user.id, `+86${uniquePhone()}`, keeper.user.id]);
+
+    await deleteAccount(pair.accessToken).expect(204);
+
+    expect(await exchangesNamingThem()).toHaveLength(0);
+    expect(await db.query(`SELECT 1 FROM phone_conflicts WHERE user_id = $1`, [pair.user.id])).toHaveLength(0);
+    // Still within the window where copies of a code share its first answer: the answer is gone, the code is spent.
+    const copy = await t.http.post('/auth/wechat/miniprogram/login').send({ code }).expect(409);
+    expect(copy.body.error).toBe('wechat_code_used');
+    expect(await db.query(`SELECT 1 FROM wechat_identities WHERE openid = $1`, [identity.openid])).toHaveLength(0);
+  });
+
   it('is refused without a token', async () => {
     expect((await t.http.delete('/auth/me').expect(401)).body.error).toBe('unauthorized');
   });

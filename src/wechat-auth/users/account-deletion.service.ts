@@ -4,6 +4,7 @@ import { UserLifecycle } from '../lifecycle/user-lifecycle.service';
 import { LoginEventsRepository } from '../login/login-events/login-events.repository';
 import { SessionService } from '../sessions/session.service';
 import { AuthUser } from '../tokens/auth-user';
+import { CodeExchangeRepository } from '../wechat/code-exchange/code-exchange.repository';
 import { UsersRepository } from './users.repository';
 
 /** A stolen access token must not be enough to delete an account: the sign-in behind it must be this recent. */
@@ -11,8 +12,9 @@ const RECENT_SIGN_IN_SECONDS = 5 * 60;
 
 /**
  * A person deletes their own account (注销账号): the host's modules erase
- * their rows, every session ends everywhere, identities, session keys and
- * profile go, and a tombstone with the id and the time is all that remains.
+ * their rows, every session ends everywhere, identities, session keys,
+ * profile, phone conflicts and what WeChat said about the person's recent
+ * codes go, and a tombstone with the id and the time is all that remains.
  */
 @Injectable()
 export class AccountDeletion {
@@ -21,6 +23,7 @@ export class AccountDeletion {
     private readonly sessions: SessionService,
     private readonly events: LoginEventsRepository,
     private readonly lifecycle: UserLifecycle,
+    private readonly codeExchanges: CodeExchangeRepository,
   ) {}
 
   async deleteOwnAccount(caller: AuthUser): Promise<void> {
@@ -31,6 +34,8 @@ export class AccountDeletion {
       await this.lifecycle.inTransaction('user.deleted', { userId: caller.id, manager: db });
       await this.sessions.endAllOfDeletedUser(db, caller.id);
       await this.events.eraseForDeletedUser(db, caller.id);
+      // Before the identities go: they name the codes to forget.
+      await this.codeExchanges.eraseForDeletedUser(db, caller.id);
     });
     if (!deleted) throw new AppError('session_revoked', 'This account no longer exists.');
   }

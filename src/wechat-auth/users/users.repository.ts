@@ -14,7 +14,8 @@ export class UsersRepository {
    * Deletes an account in one transaction, leaving a tombstone (id and
    * deletion time, nothing personal): `within` runs first, in the same
    * transaction (lifecycle subscribers, sessions, history); then the WeChat
-   * identities (with their session keys) go, so the same WeChat account
+   * identities (with their session keys) and the user's phone conflicts go,
+   * so the same WeChat account
    * signs up afresh. A login of the person waits on the same locks and comes
    * after as a new user. False when there is no such active or disabled user.
    */
@@ -31,6 +32,8 @@ export class UsersRepository {
       if (!owner) return false;
       await within(db);
       await db.query(`DELETE FROM wechat_identities WHERE user_id = $1`, [userId]);
+      // The tombstone keeps its row, so nothing cascades: the numbers it lost to another user go too.
+      await db.query(`DELETE FROM phone_conflicts WHERE user_id = $1`, [userId]);
       await db.query(
         `UPDATE users SET status = 'deleted', deleted_at = now(), updated_at = now(),
            unionid = NULL, nickname = NULL, avatar_url = NULL, phone = NULL, roles = '{}', last_login_at = NULL

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectWechatAuthDataSource } from '../../core/data-source';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ErrorCode } from '../../core/errors/error-codes';
 import { Statement, StatementRunner } from '../../core/statements';
 import { CodeExchange, ExchangedIdentity } from './code-exchange.entity';
@@ -81,6 +81,25 @@ export class CodeExchangeRepository {
 
   find(codeHash: Buffer): Promise<CodeExchange | null> {
     return this.dataSource.manager.findOne(CodeExchange, { where: { codeHash } });
+  }
+
+  /**
+   * In a deletion's transaction: forgets what WeChat said about the codes of
+   * the user's identities (openid, unionid, profile) and where they came
+   * from. The row itself stays, as a code spent, so a copy of the code
+   * presented again is wechat_code_used, not a sign-up of the identity.
+   */
+  async eraseForDeletedUser(db: EntityManager, userId: string): Promise<void> {
+    await db.query(
+      `WITH held AS (
+         SELECT openid, unionid FROM wechat_identities WHERE user_id = $1
+         UNION ALL SELECT NULL, unionid FROM users WHERE id = $1
+       )
+       UPDATE code_exchanges SET status = 'failed', error_code = 'wechat_code_used', identity = NULL, client_ip = NULL
+       WHERE identity IS NOT NULL
+         AND (identity->>'openid' IN (SELECT openid FROM held) OR identity->>'unionid' IN (SELECT unionid FROM held))`,
+      [userId],
+    );
   }
 
   /** Forgets codes whose lifetime at WeChat is over: WeChat refuses them anyway. */
