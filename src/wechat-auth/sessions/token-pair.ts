@@ -11,7 +11,7 @@ export class TokenPairUser {
 /** What every login and every refresh answers (API.md, "Token pair"). */
 export class TokenPair {
   @ApiProperty({ description: 'A JWT (typ at+jwt) for Authorization: Bearer.' }) accessToken: string;
-  @ApiProperty({ description: 'Opaque; spent by its first use on /auth/refresh.' }) refreshToken: string;
+  @ApiProperty({ description: 'Opaque; spent by its first use on /auth/refresh (presented again within the grace window, it gets the same new pair).' }) refreshToken: string;
   @ApiProperty({ enum: ['Bearer'] }) tokenType: 'Bearer';
   @ApiProperty({ example: 900 }) expiresIn: number;
   @ApiProperty({ example: 2592000 }) refreshExpiresIn: number;
