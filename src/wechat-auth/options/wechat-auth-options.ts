@@ -96,7 +96,12 @@ export interface WechatAuthModuleOptions {
   throttling?: {
     /** A ceiling on all sign-ins from one client address per minute (default 0: none). */
     perIpPerMinute?: number;
-    /** Failed sign-ins (rejected codes, unknown or reused tokens, bad tickets and states) one address may make per minute before its sign-ins are refused (default 30). */
+    /**
+     * Failures one address (an IPv6 /64) may make per minute, in each of two budgets (default 30): codes WeChat
+     * rejected (and used codes, forged states), after which its requests carrying a code are refused before WeChat
+     * is asked; and unknown or reused refresh tokens and tickets, after which only its refresh tokens that do not
+     * bear our signature are refused. Signed refresh tokens, tickets and sign-ins of others are never refused for them.
+     */
     failuresPerIpPerMinute?: number;
     perCredentialPerMinute?: number;
     /** Where the counters live (default: a PostgreSQL table shared by all instances). */

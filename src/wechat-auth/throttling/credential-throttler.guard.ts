@@ -1,29 +1,20 @@
-import { ExecutionContext, Inject, Injectable, UseGuards } from '@nestjs/common';
+import { applyDecorators, ExecutionContext, Inject, Injectable, UseGuards, UseInterceptors } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerOptions, ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottlerLimitDetail } from '@nestjs/throttler/dist/throttler.guard.interface';
-import type { ServerResponse } from 'node:http';
 import type { HttpRequest } from '../core/http/http-request';
-import { AnsweredResponse } from './sign-in-failures';
 import { AppError } from '../core/errors/app-error';
 import { WechatAuthConfig } from '../options/wechat-auth-config';
-import { SignInFailures } from './sign-in-failures';
-import { counterKey, SIGN_IN_THROTTLER_STORAGE, WINDOW_MS } from './throttling-keys';
+import { presentedCredential, SignInFailures } from './sign-in-failures';
+import { SignInOutcomes } from './sign-in-outcomes.interceptor';
+import { addressKey, counterKey, SIGN_IN_THROTTLER_STORAGE, WINDOW_MS } from './throttling-keys';
 
 export { SIGN_IN_THROTTLER_STORAGE } from './throttling-keys';
 
-type CredentialCarrier = { body?: unknown; query?: Record<string, unknown> };
-
-/** The credential a request presents, for the per-credential throttler (hashed before it is stored). */
-export function presentedCredential(req: CredentialCarrier): string | undefined {
-  const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
-  const candidate = body.code ?? body.refreshToken ?? body.ticket ?? body.bindTicket ?? req.query?.code;
-  return typeof candidate === 'string' ? candidate : undefined;
-}
-
 /**
  * Throttles sign-in routes by what costs something: failures per client
- * address (see SignInFailures), and attempts per credential (the code,
+ * address (see SignInFailures: an address over its budget is refused here,
+ * before any counter or lookup), and attempts per credential (the code,
  * refresh token or ticket presented), so one leaked or guessed credential
  * cannot be hammered from many addresses either. Successful sign-ins from
  * one address are not limited unless the host sets a ceiling, since many
@@ -48,7 +39,7 @@ export class CredentialThrottlerGuard extends ThrottlerGuard {
         limit: perCredentialPerMinute,
         getTracker: (req) => presentedCredential(req) ?? '',
         // Requests without a credential (a refused OAuth consent) would otherwise all share one bucket.
-        skipIf: (context) => presentedCredential(context.switchToHttp().getRequest<CredentialCarrier>()) === undefined,
+        skipIf: (context) => presentedCredential(context.switchToHttp().getRequest<HttpRequest>()) === undefined,
       },
     ];
     if (perIpPerMinute > 0) throttlers.push({ name: 'ip', ttl: WINDOW_MS, limit: perIpPerMinute });
@@ -56,14 +47,13 @@ export class CredentialThrottlerGuard extends ThrottlerGuard {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const { req, res } = this.getRequestResponse(context) as { req: HttpRequest; res: AnsweredResponse };
-    const ip = await this.getTracker(req as unknown as Record<string, unknown>);
-    const secondsBlocked = await this.failures.secondsBlocked(ip);
-    if (secondsBlocked > 0) throw new AppError('rate_limited', undefined, { 'Retry-After': String(secondsBlocked) });
-    // Express's response is Node's; Fastify's reply wraps Node's as `raw`.
-    const node = res.raw ?? (res as unknown as ServerResponse);
-    node.once('finish', () => void this.failures.recordOutcome(ip, req, res));
+    this.failures.refuseIfOver(context.switchToHttp().getRequest<HttpRequest>());
     return super.canActivate(context);
+  }
+
+  /** The address ceiling counts an IPv6 client per /64, as the failure budgets do. */
+  protected override async getTracker(req: Record<string, unknown>): Promise<string> {
+    return addressKey(typeof req.ip === 'string' ? req.ip : undefined);
   }
 
   /** One budget across every sign-in route, rather than Nest's default of one per route. */
@@ -76,5 +66,10 @@ export class CredentialThrottlerGuard extends ThrottlerGuard {
   }
 }
 
-/** Puts a sign-in route under the failure and credential throttlers. */
-export const ThrottleSignIn = (): MethodDecorator & ClassDecorator => UseGuards(CredentialThrottlerGuard);
+/**
+ * Puts a sign-in route under the failure and credential throttlers; its
+ * handler's failures are counted as it throws them. A route whose work is done
+ * by a Passport strategy uses FailureCountingAuthGuard instead of AuthGuard.
+ */
+export const ThrottleSignIn = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(UseGuards(CredentialThrottlerGuard), UseInterceptors(SignInOutcomes));

@@ -1,94 +1,168 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
+import { AppError } from '../core/errors/app-error';
 import type { ErrorCode } from '../core/errors/error-codes';
 import { WechatAuthConfig } from '../options/wechat-auth-config';
-import { counterKey, SIGN_IN_THROTTLER_STORAGE, WINDOW_MS } from './throttling-keys';
+import { RefreshTokenCodec } from '../sessions/refresh-token-codec';
+import { addressKey, counterKey, SIGN_IN_THROTTLER_STORAGE, WINDOW_MS } from './throttling-keys';
 
 /**
- * Outcomes that cost something or probe for secrets: a code WeChat rejected
- * (each spends the app's quota), a token or ticket nobody issued, a forged
- * state. Refusals by validation (no WeChat call, no lookup) do not count.
+ * What an address's failures are counted against. `code`: WeChat codes that
+ * WeChat (or our own record of used codes and states) refused: each spends
+ * the app's WeChat quota or probes for a code. `token`: refresh tokens and
+ * tickets nobody issued or that were already spent, which cost no WeChat call.
+ * Refusals by validation (no WeChat call, no lookup) count against neither.
  */
-const FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'wechat_code_invalid',
-  'wechat_code_used',
-  'refresh_token_invalid',
-  'refresh_token_reused',
-  'ticket_invalid',
-  'state_invalid',
-]);
+export type FailureBudget = 'code' | 'token';
 
-// Blocks are forgotten when next checked; a sweep keeps addresses that never come back from piling up.
+const BUDGET_OF: Partial<Record<ErrorCode, FailureBudget>> = {
+  wechat_code_invalid: 'code',
+  wechat_code_used: 'code',
+  state_invalid: 'code',
+  refresh_token_invalid: 'token',
+  refresh_token_reused: 'token',
+  ticket_invalid: 'token',
+};
+
+// Counts are forgotten when next checked; a sweep keeps addresses that never come back from piling up.
 const SWEEP_ABOVE = 10_000;
 
-/** Where the module's exception filter leaves the code it answered with. */
-export const ERROR_CODE_LOCAL = 'wechatAuthErrorCode';
+type CredentialCarrier = { body?: unknown; query?: unknown; ip?: string };
 
-/** What both platforms' responses (Express's, Fastify's reply) let the throttler read once a sign-in is answered. */
-export interface AnsweredResponse {
-  getHeader(name: string): unknown;
-  raw?: import('node:http').ServerResponse;
+function field(source: unknown, name: string): string | undefined {
+  const value = typeof source === 'object' && source !== null ? (source as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'string' ? value : undefined;
 }
 
-/** The error a finished sign-in answered: the JSON error's code (left on the request by the filter), or an OAuth redirect's #error=. */
-function errorCodeOf(req: object, res: AnsweredResponse): string | undefined {
-  const fromFilter = (req as Record<string, unknown>)[ERROR_CODE_LOCAL] as string | undefined;
-  const location = res.getHeader('location');
-  return fromFilter ?? (typeof location === 'string' ? /#error=(\w+)/.exec(location)?.[1] : undefined);
+/** The credential a request presents, for the per-credential throttler (hashed before it is stored). */
+export function presentedCredential(req: CredentialCarrier): string | undefined {
+  const { body, query } = req;
+  return field(body, 'code') ?? field(body, 'refreshToken') ?? field(body, 'ticket') ?? field(body, 'bindTicket') ?? field(query, 'code');
+}
+
+function presentsCode(req: CredentialCarrier): boolean {
+  return field(req.body, 'code') !== undefined || field(req.query, 'code') !== undefined;
+}
+
+/** Which budget a failed answer's error code counts against, if any. */
+function failureBudgetOf(code: string | undefined): FailureBudget | undefined {
+  return code === undefined ? undefined : BUDGET_OF[code as ErrorCode];
+}
+
+interface Known {
+  failures: number;
+  until: number;
 }
 
 /**
- * Counts failed sign-ins per client address in the shared counters. Once an
- * address reaches the limit, this instance refuses its sign-ins until the
- * window ends; another instance learns the same at that address's next
- * failure there, so across N instances at most N - 1 extra failures get through.
+ * Failed sign-ins per client address (an IPv6 address per /64), counted in
+ * the shared counters the moment a request's outcome is decided, before it is
+ * answered: a client that hangs up cannot keep its failures from counting.
+ *
+ * What an address over a budget is refused, so that someone behind a shared
+ * address (an office, a carrier's NAT) cannot lock the others out:
+ * - over its `code` budget, any request presenting a WeChat code, before
+ *   WeChat is asked: a valid code cannot be told from a bogus one without
+ *   spending a call. Codes being exchanged count as failures until they are
+ *   answered, so requests fired at once cannot all slip past the budget.
+ * - over its `token` budget, only refresh tokens that do not bear our
+ *   signature, before any counter or lookup. A signed refresh token, a
+ *   ticket and every sign-in are served whatever others at the address sent.
+ *
+ * This instance learns an address's shared count at each failure it counts
+ * there, so across N instances each learns of a block at its own next failure.
  */
 @Injectable()
 export class SignInFailures {
   private readonly limit: number;
-  private readonly blockedUntil = new Map<string, number>();
-  private readonly recording = new Map<string, Promise<void>>();
+  private readonly known = new Map<string, Known>();
+  private readonly inFlight = new Map<string, number>();
 
   constructor(
     @Inject(WechatAuthConfig) config: WechatAuthConfig,
     @Inject(SIGN_IN_THROTTLER_STORAGE) private readonly storage: ThrottlerStorage,
+    @Inject(RefreshTokenCodec) private readonly refreshTokens: RefreshTokenCodec,
   ) {
     this.limit = config.throttling.failuresPerIpPerMinute;
   }
 
-  /** Seconds until this address may sign in again; 0 when it may now. */
-  async secondsBlocked(ip: string): Promise<number> {
-    // The previous answer to this address may still be being counted: its client can be faster than our database.
-    await this.recording.get(ip);
-    const until = this.blockedUntil.get(ip);
-    if (until === undefined) return 0;
-    const left = Math.ceil((until - Date.now()) / 1000);
-    if (left > 0) return left;
-    this.blockedUntil.delete(ip);
-    return 0;
+  /** The budget a request is refused by when its address is over it, if any. */
+  private budgetGating(req: CredentialCarrier): FailureBudget | undefined {
+    if (presentsCode(req)) return 'code';
+    const refreshToken = field(req.body, 'refreshToken');
+    if (refreshToken !== undefined && this.refreshTokens.read(refreshToken) === null) return 'token';
+    return undefined;
   }
 
-  /** Counts the finished response against its address if it was a failure; never rejects. */
-  recordOutcome(ip: string, req: object, res: AnsweredResponse): Promise<void> {
-    if (!FAILURES.has(errorCodeOf(req, res) as ErrorCode)) return Promise.resolve();
-    // A counter that cannot be reached loses this one failure; the per-credential limit still holds.
-    const recording = this.countFailure(ip).catch(() => undefined).finally(() => {
-      if (this.recording.get(ip) === recording) this.recording.delete(ip);
-    });
-    this.recording.set(ip, recording);
-    return recording;
+  /** Refuses the request (rate_limited with Retry-After) when its address is over the budget that gates it. */
+  refuseIfOver(req: CredentialCarrier): void {
+    const budget = this.budgetGating(req);
+    if (budget !== undefined) this.refuseAbove(req, budget, 0);
   }
 
-  private async countFailure(ip: string): Promise<void> {
-    await this.recording.get(ip);
-    const counter = await this.storage.increment(counterKey('failure', ip), WINDOW_MS, this.limit, 0, 'failure');
-    if (counter.totalHits < this.limit) return;
-    if (this.blockedUntil.size >= SWEEP_ABOVE) this.forgetExpiredBlocks();
-    this.blockedUntil.set(ip, Date.now() + counter.timeToExpire * 1000);
+  /**
+   * Runs a sign-in's work and counts its failure, if it fails, before its
+   * answer is sent. `failureOf` reads a failure out of a result that is not
+   * thrown (the OAuth callback's redirect to #error=).
+   */
+  async attempt<T>(req: CredentialCarrier, work: () => Promise<T>, failureOf: (result: T) => string | undefined = () => undefined): Promise<T> {
+    const address = addressKey(req.ip);
+    const reservation = presentsCode(req) ? this.key('code', address) : undefined;
+    if (reservation) {
+      this.refuseAbove(req, 'code', this.inFlight.get(reservation) ?? 0);
+      this.inFlight.set(reservation, (this.inFlight.get(reservation) ?? 0) + 1);
+    }
+    try {
+      const result = await work();
+      await this.count(address, failureOf(result));
+      return result;
+    } catch (error) {
+      if (error instanceof AppError) await this.count(address, error.code);
+      throw error;
+    } finally {
+      if (reservation) this.release(reservation);
+    }
   }
 
-  private forgetExpiredBlocks(): void {
+  private refuseAbove(req: CredentialCarrier, budget: FailureBudget, pending: number): void {
+    const known = this.current(this.key(budget, addressKey(req.ip)));
+    if ((known?.failures ?? 0) + pending < this.limit) return;
+    const seconds = known ? Math.ceil((known.until - Date.now()) / 1000) : 1;
+    throw new AppError('rate_limited', undefined, { 'Retry-After': String(Math.max(1, seconds)) });
+  }
+
+  /** Counts a failure against its budget; a counter that cannot be reached loses it (the per-credential limit still holds). */
+  private async count(address: string, code: string | undefined): Promise<void> {
+    const budget = failureBudgetOf(code);
+    if (budget === undefined) return;
+    const counter = await this.storage.increment(counterKey(`${budget}-failure`, address), WINDOW_MS, this.limit, 0, `${budget}-failure`).catch(() => undefined);
+    if (!counter) return;
+    if (this.known.size >= SWEEP_ABOVE) this.forgetExpired();
+    const key = this.key(budget, address);
+    const previous = this.current(key);
+    // Answers can come back out of order: keep the highest count of the window.
+    if (!previous || counter.totalHits > previous.failures) this.known.set(key, { failures: counter.totalHits, until: Date.now() + counter.timeToExpire * 1000 });
+  }
+
+  private current(key: string): Known | undefined {
+    const known = this.known.get(key);
+    if (known && known.until > Date.now()) return known;
+    if (known) this.known.delete(key);
+    return undefined;
+  }
+
+  private release(key: string): void {
+    const left = (this.inFlight.get(key) ?? 1) - 1;
+    if (left > 0) this.inFlight.set(key, left);
+    else this.inFlight.delete(key);
+  }
+
+  private key(budget: FailureBudget, address: string): string {
+    return `${budget}:${address}`;
+  }
+
+  private forgetExpired(): void {
     const now = Date.now();
-    for (const [ip, until] of this.blockedUntil) if (until <= now) this.blockedUntil.delete(ip);
+    for (const [key, known] of this.known) if (known.until <= now) this.known.delete(key);
   }
 }

@@ -1,8 +1,8 @@
 import { applyDecorators, Header, HttpCode, Post, Type, UseGuards } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
 import { ApiBody, ApiOkResponse } from '@nestjs/swagger';
 import { TokenPair } from '../sessions/token-pair';
 import { CredentialThrottlerGuard } from '../throttling/credential-throttler.guard';
+import { FailureCountingAuthGuard } from '../throttling/failure-counting-auth.guard';
 import { Public } from '../tokens/decorators/public.decorator';
 
 /**
@@ -15,7 +15,7 @@ export function CodeLoginRoute(path: string, strategy: string, body: Type): Meth
     Post(path),
     HttpCode(200),
     Header('Cache-Control', 'no-store'),
-    UseGuards(CredentialThrottlerGuard, AuthGuard(strategy)),
+    UseGuards(CredentialThrottlerGuard, FailureCountingAuthGuard(strategy)),
     ApiBody({ type: body }),
     ApiOkResponse({ type: TokenPair }),
   );

@@ -2,7 +2,6 @@ import { ArgumentsHost, Catch, ExceptionFilter, Injectable, Logger } from '@nest
 import { HttpAdapterHost } from '@nestjs/core';
 import { AppError } from '../errors/app-error';
 import { toErrorResponse } from './error-response';
-import { ERROR_CODE_LOCAL } from '../../throttling/sign-in-failures';
 
 /**
  * Answers anything thrown with API.md's error shape, through Nest's HTTP
@@ -22,8 +21,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const { body, headers } = toErrorResponse(exception);
     if (body.statusCode >= 500 && !(exception instanceof AppError)) this.logUnexpected(exception, body.error);
     if (httpAdapter.isHeadersSent(response)) return;
-    // Read by the sign-in throttler, which counts some codes as failures of the caller's address.
-    host.switchToHttp().getRequest<Record<string, unknown>>()[ERROR_CODE_LOCAL] = body.error;
     for (const [name, value] of Object.entries(headers)) httpAdapter.setHeader(response, name, value);
     httpAdapter.reply(response, body, body.statusCode);
   }

@@ -1,9 +1,9 @@
 import { applyDecorators, Controller, Get, Header, Param, Query, Redirect, Req, UseGuards } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
 import { ApiFoundResponse, ApiTags } from '@nestjs/swagger';
 import type { HttpRequest } from '../../core/http/http-request';
 import { Public } from '../../tokens/decorators/public.decorator';
 import { CredentialThrottlerGuard } from '../../throttling/credential-throttler.guard';
+import { FailureCountingAuthGuard } from '../../throttling/failure-counting-auth.guard';
 import { OAuthLoginService } from './oauth-login.service';
 import { AuthorizeQueryDto } from './oauth.dto';
 import { OAUTH_STRATEGY, OAuthOutcome } from './wechat-oauth.strategy';
@@ -49,7 +49,7 @@ export class OAuthController {
 
   @Public()
   @Get('callback')
-  @UseGuards(CredentialThrottlerGuard, AuthGuard(OAUTH_STRATEGY))
+  @UseGuards(CredentialThrottlerGuard, FailureCountingAuthGuard(OAUTH_STRATEGY))
   @OAuthRedirect()
   @ApiFoundResponse({ description: 'Redirect to returnTo with #ticket=<one-time ticket> (POST /auth/ticket), or #error=<code>.' })
   callback(@Req() request: HttpRequest & { user: OAuthOutcome }): RedirectTo {
