@@ -24,7 +24,9 @@ describe('a proxy in front of the service while TRUST_PROXY is off', () => {
   it('is not warned about once TRUST_PROXY names the proxy', async () => {
     const app = await spawnApp({ TRUST_PROXY: 'loopback' });
     apps.push(app);
-    expect(app.output()).toContain('Client addresses come from X-Forwarded-For as set by trusted proxies (TRUST_PROXY=loopback)');
+    expect(app.output()).toContain(
+      'Client addresses come from X-Forwarded-For as set by trusted proxies (TRUST_PROXY=loopback): the right-most address that is not one of these proxies',
+    );
     await viaProxy(app, 3);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(app.output()).not.toMatch(WARNING);

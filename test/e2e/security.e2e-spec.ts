@@ -7,7 +7,7 @@ describe('security details', () => {
 
   beforeAll(async () => {
     // Behind a trusted proxy, so a test can speak from two client addresses.
-    t = await startTestApp({ TRUST_PROXY: 'true' });
+    t = await startTestApp({ TRUST_PROXY: 'loopback' });
   });
   afterAll(() => t.close());
 

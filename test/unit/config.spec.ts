@@ -99,6 +99,16 @@ describe('configuration', () => {
     expect(problem(() => loadAppConfig({ WECHAT_APPS: JSON.stringify(apps) }))).toMatch(message);
   });
 
+  it('takes TRUST_PROXY as the proxies to trust, never as "trust whatever X-Forwarded-For says"', () => {
+    expect(loadAppConfig({}).trustProxy).toBe(false);
+    expect(loadAppConfig({ TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy).toBe('10.0.0.0/8, loopback');
+    expect(loadAppConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    // true would take the left-most X-Forwarded-For value, which the client writes itself.
+    for (const load of [() => loadAppConfig({ TRUST_PROXY: 'true' }), () => production({ TRUST_PROXY: 'true' })]) {
+      expect(problem(load)).toMatch(/TRUST_PROXY: must name the proxies, not be true .*addresses or subnets/);
+    }
+  });
+
   it('refuses WECHAT_APPS that is not JSON', () => {
     expect(problem(() => loadAppConfig({ WECHAT_APPS: '[{key:' }))).toMatch(/WECHAT_APPS: must be a JSON array/);
   });

@@ -14,11 +14,14 @@ export class ClientAddressModule implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
+    const { trustProxy } = this.config;
     const source =
-      this.config.trustProxy === false
+      trustProxy === false
         ? 'the connection (TRUST_PROXY is off; X-Forwarded-For is ignored)'
-        : `X-Forwarded-For as set by trusted proxies (TRUST_PROXY=${String(this.config.trustProxy)})`;
+        : typeof trustProxy === 'number'
+          ? `X-Forwarded-For as set by trusted proxies (TRUST_PROXY=${trustProxy}): the address ${trustProxy} hop(s) in from the connection`
+          : `X-Forwarded-For as set by trusted proxies (TRUST_PROXY=${trustProxy}): the right-most address that is not one of these proxies`;
     this.logger.log(`Client addresses come from ${source}`);
-    if (this.config.trustProxy === false) watchForProxyHeaders(this.adapterHost.httpAdapter.getHttpServer(), this.logger);
+    if (trustProxy === false) watchForProxyHeaders(this.adapterHost.httpAdapter.getHttpServer(), this.logger);
   }
 }

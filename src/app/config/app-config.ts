@@ -30,8 +30,8 @@ export class AppConfig {
   apiDocs!: boolean;
   /** The HTTP platform under Nest: Express (the default) or Fastify. */
   httpPlatform!: Env['HTTP_PLATFORM'];
-  /** Whose X-Forwarded-For to believe for the client's address (Express `trust proxy`); false: nobody's. */
-  trustProxy!: boolean | number | string;
+  /** Whose X-Forwarded-For to believe for the client's address (Express's and Fastify's `trustProxy`); false: nobody's. */
+  trustProxy!: false | number | string;
   logLevel!: Env['LOG_LEVEL'];
   database!: { url?: string; embeddedDir: string; embeddedPort: number; preparedStatements: boolean };
   auth!: {

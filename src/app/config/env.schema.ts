@@ -56,20 +56,26 @@ const originListSchema = z
   );
 
 /**
- * Express's `trust proxy`: false (the default: the socket's address is the
- * client's), true, a number of proxy hops, or the proxies' addresses/subnets.
+ * Express's and Fastify's `trustProxy`: false (the default: the socket's
+ * address is the client's), a number of proxy hops, or the proxies'
+ * addresses/subnets. The client's address is then the right-most one in
+ * X-Forwarded-For that no trusted proxy wrote. `true` (trust every hop) is
+ * refused: it takes the left-most value, which the client writes itself.
  */
 const trustProxySchema = z
   .string()
   .trim()
-  .transform((text): boolean | number | string => {
+  .refine(
+    (text) => text !== 'true',
+    "must name the proxies, not be true (true takes the client's address from an X-Forwarded-For any client can write): their addresses or subnets (10.0.0.0/8, loopback, uniquelocal) or a number of hops",
+  )
+  .transform((text): false | number | string => {
     if (text === '' || text === 'false') return false;
-    if (text === 'true') return true;
     return /^\d+$/.test(text) ? Number(text) : text;
   })
   .refine(
     (value) => typeof value !== 'string' || /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?))*$/.test(value),
-    'must be false, true, a number of hops, or a comma-separated list of proxy addresses, subnets, loopback, linklocal or uniquelocal',
+    'must be false, a number of hops, or a comma-separated list of proxy addresses, subnets, loopback, linklocal or uniquelocal',
   );
 
 /** Every environment variable the service reads, with its default. README's configuration table mirrors this. */
