@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { DEMO_APPS } from '../../src/sandbox/demo-apps';
 import { sendAndHangUp } from '../support/hang-up';
 import { bearer, GET_PHONE_NUMBER, PHONE, phoneCode } from '../support/miniprogram-data';
+import { OFFICIAL_ACCOUNT, onApp, pkce } from '../support/oauth';
 import { loginAs, persona, startTestApp, TestApp, unknownCode, upstreamCalls, wxLogin } from '../support/test-app';
 
 const BUDGET = 30;
@@ -78,5 +79,26 @@ describe('failures of clients that hang up', () => {
     expect(refused.body.error).toBe('rate_limited');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect((await upstreamCalls(t, route.wechat)) - before).toBe(BUDGET);
+  });
+
+  it('OAuth callback: bogus codes under genuine states, sent by clients that hang up, reach WeChat at most the budget of times', async () => {
+    const address = newAddress();
+    /** Where WeChat sends the browser back after consent: a state we signed and WeChat's code, or one WeChat never issued. */
+    const callback = async (code: 'genuine' | 'bogus') => {
+      const authorize = await t.http.get(`/auth/wechat/oauth/${OFFICIAL_ACCOUNT.key}/authorize`).query({ returnTo: '/back', challenge: pkce().challenge }).expect(302);
+      const page = new URL((authorize.headers.location as string).split('#')[0]);
+      page.searchParams.set('user', persona());
+      const back = new URL((await t.http.get(onApp(t, page.toString())).expect(302)).headers.location as string);
+      if (code === 'bogus') back.searchParams.set('code', unknownCode());
+      return onApp(t, back.toString());
+    };
+    const callbacks = await Promise.all(Array.from({ length: 60 }, () => callback('bogus')));
+    const before = await upstreamCalls(t, '/sns/oauth2/access_token');
+    await Promise.all(callbacks.map((path) => sendAndHangUp(t.url, 'GET', path, undefined, { 'X-Forwarded-For': address })));
+    await untilCalled('/sns/oauth2/access_token', before, BUDGET);
+
+    const refused = await t.http.get(await callback('genuine')).set('x-forwarded-for', address).expect(429);
+    expect(refused.body.error).toBe('rate_limited');
+    expect((await upstreamCalls(t, '/sns/oauth2/access_token')) - before).toBe(BUDGET);
   });
 });

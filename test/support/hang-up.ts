@@ -5,14 +5,13 @@ import { connect } from 'node:net';
  * as the request has left, without waiting for any answer: a client that hangs
  * up. Resolves once the socket is closed.
  */
-export function sendAndHangUp(baseUrl: string, method: string, path: string, body: object, headers: Record<string, string> = {}): Promise<void> {
+export function sendAndHangUp(baseUrl: string, method: string, path: string, body?: object, headers: Record<string, string> = {}): Promise<void> {
   const { hostname, port } = new URL(baseUrl);
-  const payload = JSON.stringify(body);
+  const payload = body === undefined ? '' : JSON.stringify(body);
   const head = [
     `${method} ${path} HTTP/1.1`,
     `Host: ${hostname}:${port}`,
-    'Content-Type: application/json',
-    `Content-Length: ${Buffer.byteLength(payload)}`,
+    ...(body === undefined ? [] : ['Content-Type: application/json', `Content-Length: ${Buffer.byteLength(payload)}`]),
     ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
     '',
     '',
