@@ -22,6 +22,7 @@ import { UnloggedCodeExchanges1764390000000 } from './migrations/1764390000000-u
 import { RoomForSignInUpdates1764400000000 } from './migrations/1764400000000-room-for-sign-in-updates';
 import { TimeOrderedIds1764410000000 } from './migrations/1764410000000-time-ordered-ids';
 import { OpenidIndexDropped1764420000000 } from './migrations/1764420000000-openid-index-dropped';
+import { SignupTicketChallenges1764430000000 } from './migrations/1764430000000-signup-ticket-challenges';
 import { Avatar } from './avatars/avatar.entity';
 import { PhoneConflict } from './users/entities/phone-conflict.entity';
 import { RefreshToken } from './sessions/refresh-token.entity';
@@ -55,4 +56,5 @@ export const WECHAT_AUTH_MIGRATIONS = [
   RoomForSignInUpdates1764400000000,
   TimeOrderedIds1764410000000,
   OpenidIndexDropped1764420000000,
+  SignupTicketChallenges1764430000000,
 ];

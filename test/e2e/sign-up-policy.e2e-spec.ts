@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { UserAccounts } from '../../src/wechat-auth';
-import { bearer, phoneCode } from '../support/miniprogram-data';
-import { oauthJourney } from '../support/oauth';
+import { bearer, callsDuring, GET_PHONE_NUMBER, phoneCode } from '../support/miniprogram-data';
+import { oauthConsent, oauthJourney, onApp, pkce } from '../support/oauth';
 import { persona, startTestApp, TestApp, uniquePhone, unknownCode, wxLogin } from '../support/test-app';
 
 const LOGIN = '/auth/wechat/miniprogram/login';
@@ -83,9 +83,81 @@ describe('sign-up policy require-phone', () => {
     expect(journey.callback.status).toBe(302);
     const fragment = new URLSearchParams((journey.callback.headers.location as string).split('#')[1]);
     expect(fragment.get('next')).toBe('phone');
-    const signedUp = await t.http.post(SIGNUP).send({ signupTicket: fragment.get('signupTicket'), code: await phoneCode(t, user, uniquePhone()) }).expect(200);
+    const signedUp = await t.http
+      .post(SIGNUP)
+      .send({ signupTicket: fragment.get('signupTicket'), verifier: journey.verifier, code: await phoneCode(t, user, uniquePhone()) })
+      .expect(200);
     const me = await t.http.get('/auth/me').set(bearer(signedUp.body.accessToken)).expect(200);
     expect(me.body.identities).toEqual([expect.objectContaining({ appType: 'official_account' })]);
+  });
+
+  describe('a sign-up link sent to someone else (account takeover)', () => {
+    /** A signed-in person with a verified phone: a Mini Program user who signed up with it. */
+    async function victimWithPhone(): Promise<{ user: string; phone: string; accessToken: string }> {
+      const [user, phone] = [persona('victim'), uniquePhone()];
+      const signedUp = await t.http.post(SIGNUP).send({ signupTicket: await pendingSignUp(user), code: await phoneCode(t, user, phone) }).expect(200);
+      return { user, phone, accessToken: signedUp.body.accessToken as string };
+    }
+
+    /**
+     * `starter` logs in with his own WeChat and his own challenge and stops
+     * before the callback; whoever gets the callback URL opens it. Answers the
+     * ticket it lands on and the verifier only the starter's browser holds.
+     */
+    async function callbackOpened(starter: string): Promise<{ signupTicket: string; starterVerifier: string }> {
+      const { callbackUrl, verifier } = await oauthConsent(t, starter);
+      const landed = await t.http.get(onApp(t, callbackUrl)).expect(302);
+      const fragment = new URLSearchParams((landed.headers.location as string).split('#')[1]);
+      expect(fragment.get('next')).toBe('phone');
+      return { signupTicket: fragment.get('signupTicket')!, starterVerifier: verifier };
+    }
+
+    async function expectNotJoined(victim: { accessToken: string }, attacker: string): Promise<void> {
+      const me = await t.http.get('/auth/me').set(bearer(victim.accessToken)).expect(200);
+      expect(me.body.identities).toEqual([expect.objectContaining({ appType: 'miniprogram' })]);
+      // The attacker's WeChat is still nobody's: his next login is a sign-up again, not the victim's account.
+      const again = await oauthJourney(t, attacker);
+      expect(new URLSearchParams((again.callback.headers.location as string).split('#')[1]).get('next')).toBe('phone');
+    }
+
+    it('refuses the victim’s phone step without the verifier, without asking WeChat, and the ticket is dead for the attacker too', async () => {
+      const victim = await victimWithPhone();
+      const attacker = persona('attacker');
+      const { signupTicket, starterVerifier: attackerVerifier } = await callbackOpened(attacker);
+
+      const victimCode = await phoneCode(t, victim.user, victim.phone);
+      const [phoneCalls] = await callsDuring(t, [GET_PHONE_NUMBER], async () => {
+        const refused = await t.http.post(SIGNUP).set(bearer(victim.accessToken)).send({ signupTicket, code: victimCode }).expect(401);
+        expect(refused.body).toEqual({ statusCode: 401, error: 'ticket_invalid', message: expect.any(String) });
+      });
+      expect(phoneCalls).toBe(0);
+
+      const late = await t.http.post(SIGNUP).send({ signupTicket, verifier: attackerVerifier, code: await phoneCode(t, attacker, uniquePhone()) }).expect(401);
+      expect(late.body.error).toBe('ticket_invalid');
+      await expectNotJoined(victim, attacker);
+    });
+
+    it('refuses it with the verifier of the victim’s own browser (any other), and burns it', async () => {
+      const victim = await victimWithPhone();
+      const attacker = persona('attacker');
+      const { signupTicket, starterVerifier: attackerVerifier } = await callbackOpened(attacker);
+
+      const wrong = await t.http
+        .post(SIGNUP)
+        .send({ signupTicket, verifier: pkce().verifier, code: await phoneCode(t, victim.user, victim.phone) })
+        .expect(401);
+      expect(wrong.body.error).toBe('ticket_invalid');
+      const late = await t.http.post(SIGNUP).send({ signupTicket, verifier: attackerVerifier, code: await phoneCode(t, attacker, uniquePhone()) }).expect(401);
+      expect(late.body.error).toBe('ticket_invalid');
+      await expectNotJoined(victim, attacker);
+    });
+
+    it('completes the sign-up in the browser that started the login, with its verifier', async () => {
+      const user = persona('own');
+      const { signupTicket, starterVerifier } = await callbackOpened(user);
+      const signedUp = await t.http.post(SIGNUP).send({ signupTicket, verifier: starterVerifier, code: await phoneCode(t, user, uniquePhone()) }).expect(200);
+      expect(signedUp.body.user.isNew).toBe(true);
+    });
   });
 
   it('keeps the ticket through a rejected phone code, and spends it once', async () => {

@@ -51,10 +51,11 @@ export function onApp(t: TestApp, url: string): string {
 }
 
 /**
- * What a browser does: our authorize endpoint, WeChat's page (consent as
- * persona `user`, or refusal), WeChat's redirect to our callback.
+ * What a browser does up to WeChat's redirect: our authorize endpoint, then
+ * WeChat's page (consent as persona `user`, or refusal). The callback URL is
+ * not followed: it is what an attacker would send someone as a link.
  */
-export async function oauthJourney(t: TestApp, user: string, options: OAuthLoginOptions = {}): Promise<OAuthJourney> {
+export async function oauthConsent(t: TestApp, user: string, options: OAuthLoginOptions = {}): Promise<Pick<OAuthJourney, 'authorizeLocation' | 'callbackUrl' | 'verifier'>> {
   const { verifier, challenge } = pkce();
   const query: Record<string, string> = { returnTo: options.returnTo ?? '/after-login', challenge };
   if (options.scope) query.scope = options.scope;
@@ -65,7 +66,12 @@ export async function oauthJourney(t: TestApp, user: string, options: OAuthLogin
   if (options.deny) page.searchParams.set('deny', '1');
   else page.searchParams.set('user', user);
   const consent = await t.http.get(onApp(t, page.toString())).expect(302);
-  const callbackUrl = consent.headers.location as string;
+  return { authorizeLocation, callbackUrl: consent.headers.location as string, verifier };
+}
+
+/** What a browser does: oauthConsent, then WeChat's redirect to our callback. */
+export async function oauthJourney(t: TestApp, user: string, options: OAuthLoginOptions = {}): Promise<OAuthJourney> {
+  const { authorizeLocation, callbackUrl, verifier } = await oauthConsent(t, user, options);
   const callback = await t.http.get(onApp(t, callbackUrl));
   const location = (callback.headers.location as string | undefined) ?? '';
   const ticket = fragmentParam(location, 'ticket');

@@ -16,6 +16,8 @@ export interface LoginAttempt {
   kind: string;
   appKey: string | null;
   client: ClientInfo;
+  /** An OAuth login's PKCE challenge: a sign-up ticket it ends in is good only with that browser's verifier. */
+  challenge?: Buffer;
 }
 
 /** An identity WeChat vouched for; `codeCopy` marks a copy of a code already exchanged, served from its first result. */
@@ -147,7 +149,7 @@ export class LoginService {
       if (verified.codeCopy) detail = { codeCopy: true };
       const resolved = await this.linker.resolveLogin(verified);
       // Not a sign-in yet: the history records it when the phone completes it.
-      if (isPendingSignUp(resolved)) return await this.signUps.hold(verified);
+      if (isPendingSignUp(resolved)) return await this.signUps.hold(verified, attempt.challenge);
       userId = resolved.user.id;
       return await finish(resolved, detail);
     } catch (error) {

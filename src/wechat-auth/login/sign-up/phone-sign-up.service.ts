@@ -22,7 +22,8 @@ export class PhoneSignUp {
   ) {}
 
   async complete(body: PhoneSignUpDto, client: ClientInfo): Promise<TokenPair> {
-    const app = await this.signUps.peekApp(body.signupTicket);
+    // Checked before WeChat is asked about the phone: a ticket carried into another browser costs no WeChat call.
+    const app = await this.signUps.peekApp(body.signupTicket, body.verifier);
     const outcome = await this.logins.login({ kind: app?.type ?? 'signup', appKey: app?.key ?? null, client }, async () => {
       if (!app) throw ticketGone();
       // The phone button exists only in Mini Programs: a sign-up that began elsewhere shows a phone from one of them.

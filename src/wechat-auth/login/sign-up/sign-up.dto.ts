@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import { PhoneNumberDto } from '../../wechat/miniprogram/miniprogram-data.dto';
+import { PkceVerifier } from '../tickets/ticket.dto';
 import { SignUpPending } from './signup-tickets.service';
 
 export class PhoneSignUpDto extends PhoneNumberDto {
@@ -8,6 +9,11 @@ export class PhoneSignUpDto extends PhoneNumberDto {
   @IsString()
   @MaxLength(128)
   signupTicket: string;
+
+  @PkceVerifier(
+    'PKCE: for a sign-up that began with an Official Account or website login (#signupTicket= in the return URL), the verifier whose SHA-256 that login started with. Mini Program and mobile app sign-ups have none.',
+  )
+  verifier?: string;
 }
 
 export class SignUpPendingView implements SignUpPending {

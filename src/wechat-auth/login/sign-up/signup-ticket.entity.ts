@@ -23,6 +23,13 @@ export class SignupTicket {
   @Column({ name: 'session_key', type: 'text', nullable: true })
   sessionKey: string | null;
 
+  /**
+   * A sign-up that began with an OAuth login (the ticket travels in the return
+   * URL): the SHA-256 of the verifier the browser that started it must show.
+   */
+  @Column({ type: 'bytea', nullable: true })
+  challenge: Buffer | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

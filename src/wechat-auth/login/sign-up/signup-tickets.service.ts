@@ -5,7 +5,7 @@ import { AppError } from '../../core/errors/app-error';
 import { VerifiedWechatIdentity } from '../../users/wechat-profile';
 import { WechatAppRegistry } from '../../wechat/apps/wechat-app-registry';
 import { WECHAT_APP_TYPES, WechatApp } from '../../wechat/apps/wechat-app';
-import { hashTicket, TICKET_PATTERN } from '../tickets/ticket-hash';
+import { hashTicket, TICKET_PATTERN, verifierMatches } from '../tickets/ticket-hash';
 import { SignupTicketsRepository } from './signup-tickets.repository';
 
 export function ticketGone(): AppError {
@@ -33,7 +33,14 @@ export class SignupTickets {
     private readonly apps: WechatAppRegistry,
   ) {}
 
-  async hold(verified: VerifiedWechatIdentity): Promise<SignUpPending> {
+  /**
+   * `challenge`: the PKCE challenge of the OAuth login that found the person
+   * unknown. That ticket travels in a URL, so it is bound to the browser that
+   * started the login, as a login ticket is: whoever else the link reaches
+   * cannot join the identity to their account with it. A Mini Program or
+   * mobile app login answers its ticket to the caller itself and has none.
+   */
+  async hold(verified: VerifiedWechatIdentity, challenge?: Buffer): Promise<SignUpPending> {
     const signupTicket = randomBytes(32).toString('base64url');
     const ticketHash = hashTicket(signupTicket);
     await this.tickets.create(
@@ -42,16 +49,29 @@ export class SignupTickets {
         appKey: verified.app.key,
         identity: { openid: verified.openid, unionid: verified.unionid ?? null, profile: verified.profile },
         sessionKey: verified.sessionKey ? this.cipher.seal(verified.sessionKey, sealContext(ticketHash)) : null,
+        challenge: challenge ?? null,
       },
       SIGNUP_TICKET_TTL_SECONDS,
     );
     return { signupTicket, next: 'phone', expiresIn: SIGNUP_TICKET_TTL_SECONDS };
   }
 
-  /** The app of a held sign-up, without spending it; null when the ticket is unknown, used or expired. */
-  async peekApp(signupTicket: string): Promise<WechatApp | null> {
-    const held = TICKET_PATTERN.test(signupTicket) ? await this.tickets.find(hashTicket(signupTicket)) : null;
-    return held ? this.apps.resolve(held.appKey, WECHAT_APP_TYPES) : null;
+  /**
+   * The app of a held sign-up, without spending it; null when the ticket is
+   * unknown, used or expired. A ticket of an OAuth login presented without its
+   * browser's verifier is burnt as it is refused: a link's ticket is good in
+   * no other browser, not even after a guess.
+   */
+  async peekApp(signupTicket: string, verifier: string | undefined): Promise<WechatApp | null> {
+    if (!TICKET_PATTERN.test(signupTicket)) return null;
+    const ticketHash = hashTicket(signupTicket);
+    const held = await this.tickets.find(ticketHash);
+    if (!held) return null;
+    if (!verifierMatches(held.challenge, verifier)) {
+      await this.tickets.spend(ticketHash);
+      return null;
+    }
+    return this.apps.resolve(held.appKey, WECHAT_APP_TYPES);
   }
 
   /** Spends the ticket: the identity it held, as WeChat vouched for it. */

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { AppError } from '../../core/errors/app-error';
 import { LoginEventsRepository } from '../login-events/login-events.repository';
 import { LoginService } from '../login.service';
@@ -12,7 +12,7 @@ import { OAUTH_APP_TYPES } from '../../wechat/apps/wechat-app';
 import { BindTicketsRepository } from './bind-tickets.repository';
 import { LoginTicketsRepository, NewLoginTicket } from './login-tickets.repository';
 import { SignupTickets } from '../sign-up/signup-tickets.service';
-import { hashTicket, TICKET_PATTERN } from './ticket-hash';
+import { hashTicket, TICKET_PATTERN, verifierMatches } from './ticket-hash';
 
 export interface HandOffTicket {
   ticket: string;
@@ -21,11 +21,6 @@ export interface HandOffTicket {
 
 export const TICKET_TTL_SECONDS = 60;
 const PURGE_EVERY_MS = 60_000;
-
-function verifierMatches(challenge: Buffer | null | undefined, verifier: string | undefined): boolean {
-  if (!challenge) return true;
-  return verifier !== undefined && timingSafeEqual(createHash('sha256').update(verifier).digest(), challenge);
-}
 
 /**
  * One-time login tickets: how a browser flow that ends in a redirect gets

@@ -99,7 +99,7 @@ export class OAuthLoginService {
     };
     try {
       if (state.bindSessionId) return `${returnTo}#bindTicket=${await this.tickets.issueBind(state.bindSessionId, await verify())}`;
-      const resolved = await this.logins.identify({ kind: app.type, appKey: app.key, client }, verify);
+      const resolved = await this.logins.identify({ kind: app.type, appKey: app.key, client, challenge: state.challenge }, verify);
       if ('signupTicket' in resolved) return `${returnTo}#signupTicket=${resolved.signupTicket}&next=phone`;
       const ticket = await this.tickets.issue({ identityId: resolved.identity.id, appKey: app.key, isNew: resolved.isNew, challenge: state.challenge });
       return `${returnTo}#ticket=${ticket}`;
