@@ -77,7 +77,8 @@ export interface WechatAuthClient {
   login(): Promise<TokenPair | SignUpPending>;
   /** A call with the access token, refreshed or signed in again once when needed. */
   request<T = unknown>(options: { url: string; method?: string; data?: unknown; header?: Record<string, string> }): Promise<ClientResponse<T>>;
-  signUpWithPhone(signupTicket: string, phoneCode: string): Promise<TokenPair>;
+  /** `verifier`: for a ticket from an H5 page's OAuth login, the PKCE verifier that login started with (required then). */
+  signUpWithPhone(signupTicket: string, phoneCode: string, verifier?: string): Promise<TokenPair>;
   logout(): Promise<void>;
   bindPhone(phoneCode: string): Promise<{ phoneNumber: string; purePhoneNumber: string; countryCode: string }>;
   updateProfile(encrypted: EncryptedUserData | (() => EncryptedUserData | Promise<EncryptedUserData>)): Promise<unknown>;

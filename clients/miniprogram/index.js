@@ -208,9 +208,14 @@ function createClient(options) {
       });
     },
 
-    /** For a `require-phone` sign-up: the login's signupTicket and the getPhoneNumber button's code. */
-    signUpWithPhone: function (signupTicket, code) {
+    /**
+     * For a `require-phone` sign-up: the login's signupTicket and the getPhoneNumber button's code.
+     * A sign-up that began in an H5 page's Official Account or website login (#signupTicket= in its URL)
+     * also needs `verifier`, the one that page's login started with: without it the ticket is burnt.
+     */
+    signUpWithPhone: function (signupTicket, code, verifier) {
       var body = { signupTicket: signupTicket, code: code };
+      if (verifier) body.verifier = verifier;
       if (options.app) body.app = options.app;
       return send('POST', '/auth/signup/phone', body).then(signedIn);
     },

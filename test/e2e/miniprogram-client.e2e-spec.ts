@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as jwt from 'jsonwebtoken';
 import { createClient, TokenPair, WechatAuthClient, WxApi } from '../../clients/miniprogram';
-import { bearer } from '../support/miniprogram-data';
-import { MINIPROGRAM, persona, startTestApp, TEST_JWT_SECRET, TestApp } from '../support/test-app';
+import { bearer, phoneCode } from '../support/miniprogram-data';
+import { oauthJourney } from '../support/oauth';
+import { MINIPROGRAM, persona, startTestApp, TEST_JWT_SECRET, TestApp, uniquePhone } from '../support/test-app';
 
 const STORAGE_KEY = 'wechat-auth-tokens';
 
@@ -164,5 +165,38 @@ describe('the Mini Program client kit, against the real app', () => {
   it('surfaces what it cannot recover from with the API error code', async () => {
     const { client } = phone();
     await expect(client.bindPhone('not-a-phone-code-0000')).rejects.toMatchObject({ statusCode: 401, code: 'wechat_code_invalid' });
+  });
+});
+
+describe('the Mini Program client kit, finishing a sign-up that began in an H5 page', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await startTestApp({ SIGN_UP_POLICY: 'require-phone' })));
+  afterAll(() => t.close());
+
+  /** The H5 page's Official Account login of an unknown person: the ticket it lands on, and the verifier it started with. */
+  async function h5SignUp(user: string): Promise<{ signupTicket: string; verifier: string }> {
+    const journey = await oauthJourney(t, user);
+    const fragment = new URLSearchParams((journey.callback.headers.location as string).split('#')[1]);
+    return { signupTicket: fragment.get('signupTicket')!, verifier: journey.verifier };
+  }
+
+  it('sends the page’s verifier with the phone code, and signs in', async () => {
+    const user = persona('kit-h5');
+    const standIn = standInWx(t, user);
+    const client = createClient({ baseUrl: t.url, wx: standIn.wx });
+    const { signupTicket, verifier } = await h5SignUp(user);
+    const signedUp = await client.signUpWithPhone(signupTicket, await phoneCode(t, user, uniquePhone()), verifier);
+    expect(signedUp.user.isNew).toBe(true);
+    expect((await client.request<{ identities: unknown[] }>({ url: '/auth/me' })).data.identities).toEqual([
+      expect.objectContaining({ appType: 'official_account' }),
+    ]);
+  });
+
+  it('is refused without it (a ticket that came as a link), and the ticket is burnt', async () => {
+    const user = persona('kit-h5');
+    const client = createClient({ baseUrl: t.url, wx: standInWx(t, user).wx });
+    const { signupTicket, verifier } = await h5SignUp(user);
+    await expect(client.signUpWithPhone(signupTicket, await phoneCode(t, user, uniquePhone()))).rejects.toMatchObject({ statusCode: 401, code: 'ticket_invalid' });
+    await expect(client.signUpWithPhone(signupTicket, await phoneCode(t, user, uniquePhone()), verifier)).rejects.toMatchObject({ code: 'ticket_invalid' });
   });
 });

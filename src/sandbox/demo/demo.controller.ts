@@ -6,7 +6,8 @@ import { DEMO_APPS } from '../demo-apps';
 const OFFICIAL_ACCOUNT_KEY = DEMO_APPS.find((app) => app.type === 'official_account')!.key;
 
 // A frontend's part of the H5 login: start it with a PKCE challenge, take the ticket from the fragment,
-// trade it with the verifier only this browser holds, show who is logged in.
+// trade it with the verifier only this browser holds, show who is logged in. Under the require-phone
+// sign-up policy the fragment holds a signupTicket instead: it is finished with a phone code and the same verifier.
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>Demo H5 page</title></head>
@@ -14,6 +15,10 @@ const PAGE = `<!doctype html>
 <h1>Demo H5 page</h1>
 <p id="status">Not logged in.</p>
 <a id="login" href="#">Log in with WeChat</a>
+<form id="signup" hidden>
+  <label>getPhoneNumber code from the Mini Program <input id="phone-code" required></label>
+  <button id="finish">Finish sign-up</button>
+</form>
 <script>
 const VERIFIER = 'demo-h5-pkce-verifier';
 const base64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
@@ -32,17 +37,30 @@ document.getElementById('login').addEventListener('click', async (event) => {
   history.replaceState(null, '', location.pathname + location.search);
   if (fragment.get('error')) return show('Login failed: ' + fragment.get('error'));
   const ticket = fragment.get('ticket');
+  const signupTicket = fragment.get('signupTicket');
   const verifier = sessionStorage.getItem(VERIFIER);
   sessionStorage.removeItem(VERIFIER);
-  if (!ticket) return;
-  // A ticket this browser did not ask for (someone else's login, sent as a link) is never traded.
+  if (!ticket && !signupTicket) return;
+  // A ticket this browser did not ask for (someone else's login or sign-up, sent as a link) is never used.
   if (!verifier) return show('Ignored a login this page did not start.');
-  const answer = await fetch('/auth/ticket', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket, verifier }) });
-  const tokens = await answer.json();
-  if (!answer.ok) return show('Login failed: ' + tokens.error);
-  const me = await (await fetch('/auth/me', { headers: { authorization: 'Bearer ' + tokens.accessToken } })).json();
-  status.dataset.userId = me.id;
-  show('Logged in as ' + (me.nickname || me.id));
+  const post = (path, body) => fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const signedIn = async (answer) => {
+    const tokens = await answer.json();
+    if (!answer.ok) return show('Login failed: ' + tokens.error);
+    const me = await (await fetch('/auth/me', { headers: { authorization: 'Bearer ' + tokens.accessToken } })).json();
+    status.dataset.userId = me.id;
+    show('Logged in as ' + (me.nickname || me.id));
+  };
+  if (ticket) return signedIn(await post('/auth/ticket', { ticket, verifier }));
+  // Sign-up: WeChat's phone button exists only in Mini Programs; its code finishes the sign-up with this browser's verifier.
+  status.textContent = 'New here: show your phone number to finish signing up.';
+  const form = document.getElementById('signup');
+  form.hidden = false;
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    form.hidden = true;
+    await signedIn(await post('/auth/signup/phone', { signupTicket, verifier, code: document.getElementById('phone-code').value }));
+  });
 })();
 </script>
 </body></html>`;
