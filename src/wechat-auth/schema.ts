@@ -23,6 +23,7 @@ import { RoomForSignInUpdates1764400000000 } from './migrations/1764400000000-ro
 import { TimeOrderedIds1764410000000 } from './migrations/1764410000000-time-ordered-ids';
 import { OpenidIndexDropped1764420000000 } from './migrations/1764420000000-openid-index-dropped';
 import { SignupTicketChallenges1764430000000 } from './migrations/1764430000000-signup-ticket-challenges';
+import { HandOffTicketSessions1764430000001 } from './migrations/1764430000001-hand-off-ticket-sessions';
 import { Avatar } from './avatars/avatar.entity';
 import { PhoneConflict } from './users/entities/phone-conflict.entity';
 import { RefreshToken } from './sessions/refresh-token.entity';
@@ -57,4 +58,5 @@ export const WECHAT_AUTH_MIGRATIONS = [
   TimeOrderedIds1764410000000,
   OpenidIndexDropped1764420000000,
   SignupTicketChallenges1764430000000,
+  HandOffTicketSessions1764430000001,
 ];

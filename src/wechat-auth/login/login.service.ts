@@ -34,6 +34,8 @@ export interface SessionRequest {
   client: ClientInfo;
   /** A hand-off: when the person last signed in (the session being handed over's time). */
   authenticatedAt?: Date | null;
+  /** A hand-off: the session handing over, which must still be live. */
+  handedOverBy?: string | null;
   /** The login that opens the session, recorded with it. */
   signIn?: { kind: string; detail: LoginEvent['detail'] };
   /** A returning login's sign-in, written by the statement that opens the session. */
@@ -117,7 +119,7 @@ export class LoginService {
     for (let attempt = 1; ; attempt++) {
       if (!user) throw new AppError('session_revoked', 'This WeChat account is no longer bound to a user. Sign in again.');
       try {
-        return await this.sessions.start(user, request.isNew, request.appKey, request.client, request.authenticatedAt, request.signIn);
+        return await this.sessions.start(user, request.isNew, request.appKey, request.client, request.authenticatedAt, request.signIn, request.handedOverBy);
       } catch (error) {
         if (!(error instanceof SessionOwnerGone) || attempt >= SESSION_ATTEMPTS) throw error;
         user = await this.users.findByIdentity(request.identityId);

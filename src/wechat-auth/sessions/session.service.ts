@@ -20,6 +20,13 @@ export class SessionOwnerGone extends AppError {
   }
 }
 
+/** A hand-off would open a session though the one that handed it over has ended (logged out, revoked, expired, its user disabled). */
+export class HandingSessionEnded extends AppError {
+  constructor() {
+    super('ticket_invalid', 'The session that handed this sign-in over has ended.');
+  }
+}
+
 export interface ClientInfo {
   ip: string | null;
   userAgent: string | null;
@@ -49,8 +56,10 @@ export class SessionService {
   /**
    * Opens a session: the person signed in now, or at `authenticatedAt` for a
    * session handed over from another; `signIn` records the login that opens
-   * it in the login history. `SessionOwnerGone` when the user was merged
-   * away, disabled or deleted a moment ago.
+   * it in the login history; `handedOverBy`, the session of a hand-off,
+   * which must still be live (`HandingSessionEnded` if not).
+   * `SessionOwnerGone` when the user was merged away, disabled or deleted a
+   * moment ago.
    */
   async start(
     user: User,
@@ -59,15 +68,17 @@ export class SessionService {
     client: ClientInfo,
     authenticatedAt?: Date | null,
     signIn?: NewSession['signIn'],
+    handedOverBy?: string | null,
   ): Promise<TokenPair> {
-    if (user.status !== 'active') throw new AppError('user_disabled');
+    // Disabling a user ends their sessions: a hand-off from one of them has nothing left to hand over.
+    if (user.status !== 'active') throw handedOverBy ? new HandingSessionEnded() : new AppError('user_disabled');
     const expiresAt = this.refreshExpiry();
     // Every wx.login opens a session: without a cap they would pile up for the refresh lifetime.
     const session = await this.sessions.create(
-      { userId: user.id, appKey, ip: client.ip, userAgent: client.userAgent, expiresAt, authenticatedAt, signIn },
+      { userId: user.id, appKey, ip: client.ip, userAgent: client.userAgent, expiresAt, authenticatedAt, signIn, handedOverBy },
       this.config.retention.maxSessionsPerUserPerApp,
     );
-    if (!session) throw new SessionOwnerGone();
+    if (!session) throw handedOverBy && !(await this.sessions.isActive(handedOverBy)) ? new HandingSessionEnded() : new SessionOwnerGone();
     return this.handOut(user, isNew, session, authenticatedAt ?? new Date());
   }
 
@@ -143,7 +154,10 @@ export class SessionService {
 
   /** Ends every active session of a user (those opened through one app only, when `appKey` is given). */
   async revokeUserSessions(userId: string, reason: string, appKey?: string): Promise<number> {
-    return this.revoke(await this.sessions.activeSessionIds(userId, appKey), reason);
+    const validForMs = revocationWindowMs(this.config.auth.accessTtlSeconds);
+    const ended = await this.sessions.revokeOfUser(userId, reason, appKey, validForMs);
+    for (const sessionId of ended) this.revocations.add({ sessionId, until: Date.now() + validForMs });
+    return ended.length;
   }
 
   /** A token of the current kind names its session; one issued before sessions counted generations is looked up by its hash. */

@@ -18,6 +18,8 @@ export interface NewSession {
   authenticatedAt?: Date | null;
   /** The login that opens it, written to the login history by the same statement (the login's kind and detail). */
   signIn?: { kind: string; detail: Record<string, unknown> | null };
+  /** Set for a session handed over from another (a hand-off ticket): that session, which must still be live. */
+  handedOverBy?: string | null;
 }
 
 export interface ActiveSession {
@@ -124,6 +126,20 @@ const OPEN_SESSION = new Statement(
 );
 
 /**
+ * A session for user $1 handed over by its live session $10: both rows
+ * share-locked while it is made. Ending session $10 (revokeOfUser) therefore
+ * either goes first, and nothing opens, or waits for this statement and
+ * then ends the session it opened as well.
+ */
+const OPEN_HANDED_OVER_SESSION = new Statement(
+  openSessionSql(
+    `handing AS (SELECT user_id FROM sessions WHERE id = $10 AND revoked_at IS NULL AND expires_at > now() FOR SHARE),
+     owner AS (SELECT id FROM users WHERE id = $1 AND status = 'active' AND id IN (SELECT user_id FROM handing) FOR SHARE)`,
+    (pushedOut) => `SELECT opened.id, ${pushedOut} AS pushed_out FROM opened`,
+  ),
+);
+
+/**
  * A returning login whole: the sign-in of identity $1 (profile $10 and $11,
  * sealed session_key $12) stamped on it and its user, whose row the update
  * locks, and a session for that user when active. Answers the user as
@@ -141,6 +157,14 @@ const OPEN_SIGNED_IN_SESSION = new Statement(
 // overlap, and an UPDATE alone locks in whatever order its plan visits them, so two could deadlock.
 const REVOKE = new Statement(
   `WITH ending AS (SELECT id FROM sessions WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL ORDER BY id FOR UPDATE)
+   UPDATE sessions SET revoked_at = now(), revoked_reason = $2 FROM ending WHERE sessions.id = ending.id RETURNING sessions.id`,
+);
+
+/** Ends user $1's live sessions (those of app $3 when given) for reason $2, locked in id order as REVOKE does. */
+const REVOKE_OF_USER = new Statement(
+  `WITH ending AS (
+     SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now() AND ($3::text IS NULL OR app_key = $3) ORDER BY id FOR UPDATE
+   )
    UPDATE sessions SET revoked_at = now(), revoked_reason = $2 FROM ending WHERE sessions.id = ending.id RETURNING sessions.id`,
 );
 
@@ -163,7 +187,10 @@ export class SessionsRepository {
    * `signIn` is given: it runs on every login.
    */
   async create(session: NewSession, keep: number): Promise<OpenedSession | null> {
-    const rows = await this.sql.rows<{ id: string; pushed_out: string[] }>(OPEN_SESSION, sessionValues(session.userId, session, keep));
+    const values = sessionValues(session.userId, session, keep);
+    const rows = session.handedOverBy
+      ? await this.sql.rows<{ id: string; pushed_out: string[] }>(OPEN_HANDED_OVER_SESSION, [...values, session.handedOverBy])
+      : await this.sql.rows<{ id: string; pushed_out: string[] }>(OPEN_SESSION, values);
     return rows[0] ? { id: rows[0].id, pushedOut: rows[0].pushed_out } : null;
   }
 
@@ -250,6 +277,26 @@ export class SessionsRepository {
     return this.dataSource.transaction(async (db) => {
       const rows = await this.sql.rows<{ id: string }>(REVOKE, [sessionIds, reason], db);
       const ended = rows.map((row) => row.id);
+      await this.announceEnded(db, ended, tokensValidForMs);
+      return ended;
+    });
+  }
+
+  /**
+   * Ends every live session of a user (of one app when `appKey` is given) and
+   * tells every instance, in one transaction. Two passes: a hand-off ticket
+   * traded at the same moment holds its handing session's row until its new
+   * session is committed, so the first pass waits for it, and the second,
+   * which sees what committed meanwhile, ends that new session too. (A login
+   * that commits between the passes ends as well: it raced a log-out.)
+   */
+  async revokeOfUser(userId: string, reason: string, appKey: string | undefined, tokensValidForMs: number): Promise<string[]> {
+    return this.dataSource.transaction(async (db) => {
+      const ended: string[] = [];
+      for (let pass = 0; pass < 2; pass++) {
+        const rows = await this.sql.rows<{ id: string }>(REVOKE_OF_USER, [userId, reason, appKey ?? null], db);
+        ended.push(...rows.map((row) => row.id));
+      }
       await this.announceEnded(db, ended, tokensValidForMs);
       return ended;
     });

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
+import { Session } from '../../sessions/session.entity';
 import { WechatIdentity } from '../../users/entities/wechat-identity.entity';
 
 /**
@@ -9,6 +10,7 @@ import { WechatIdentity } from '../../users/entities/wechat-identity.entity';
 @Entity({ name: 'login_tickets' })
 @Index('login_tickets_expires_at_idx', ['expiresAt'])
 @Index('login_tickets_identity_id_idx', ['identityId'])
+@Index('login_tickets_issuer_session_id_idx', ['issuerSessionId'])
 export class LoginTicket {
   @PrimaryColumn({ name: 'ticket_hash', type: 'bytea' })
   ticketHash: Buffer;
@@ -30,6 +32,11 @@ export class LoginTicket {
   /** A hand-off ticket: when the person behind it last proved who they are; the new session inherits it. */
   @Column({ name: 'authenticated_at', type: 'timestamptz', nullable: true })
   authenticatedAt: Date | null;
+
+  /** A hand-off ticket: the session that asked for it. The ticket opens a session only while that one is live. */
+  @Column({ name: 'issuer_session_id', type: 'uuid', nullable: true })
+  @ForeignKey(() => Session, { name: 'login_tickets_issuer_session_id_fkey', onDelete: 'CASCADE' })
+  issuerSessionId: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -56,13 +56,17 @@ export class LoginTicketService implements OnModuleDestroy {
   /**
    * A ticket for the signed-in caller, so a page it opens (an H5 page in a
    * Mini Program's web-view) signs in as the same user with its own session.
+   * It is good only while the caller's session is live: logging out
+   * everywhere, an admin ending the sessions or disabling the user also
+   * stops a ticket still pending.
    */
   async handOff(caller: AuthUser): Promise<HandOffTicket> {
     const identity = await this.tickets.handOffIdentity(caller.id, caller.sessionId);
     if (!identity) throw new AppError('session_revoked', 'This account no longer exists. Sign in again.');
     // The page's session inherits the sign-in time: a hand-off must not make a stolen token look like a fresh sign-in.
     const authenticatedAt = new Date((caller.authTime ?? 0) * 1000);
-    return { ticket: await this.issue({ ...identity, isNew: false, authenticatedAt }), expiresIn: TICKET_TTL_SECONDS };
+    const ticket = await this.issue({ ...identity, isNew: false, authenticatedAt, issuerSessionId: caller.sessionId });
+    return { ticket, expiresIn: TICKET_TTL_SECONDS };
   }
 
   /**
@@ -76,7 +80,7 @@ export class LoginTicketService implements OnModuleDestroy {
     return value;
   }
 
-  /** Binds the ticket's identity to the caller, if the caller's session is the one that started the bind. */
+  /** Binds the ticket's identity to the caller, if the caller's session is the one that started the bind and is still live. */
   async confirmBind(caller: AuthUser, bindTicket: string, client: ClientInfo): Promise<void> {
     const spent = TICKET_PATTERN.test(bindTicket) ? await this.bindTickets.spend(hashTicket(bindTicket), caller.sessionId) : null;
     const attempt = { kind: 'bind', appKey: spent?.appKey ?? null, client };
@@ -89,17 +93,32 @@ export class LoginTicketService implements OnModuleDestroy {
   /**
    * Trades a ticket for a token pair, once. A browser login's ticket needs the
    * verifier whose SHA-256 its login started with: a ticket carried into
-   * another browser (login CSRF) is refused there, and spent for nobody.
+   * another browser (login CSRF) is refused there, and spent for nobody. A
+   * hand-off ticket opens a session only while the session that asked for it
+   * is live; else it is spent for nobody too.
    */
   async redeem(ticket: string, client: ClientInfo, verifier?: string): Promise<TokenPair> {
     const spent = TICKET_PATTERN.test(ticket) ? await this.tickets.spend(hashTicket(ticket)) : null;
-    if (!spent || !verifierMatches(spent.challenge, verifier)) {
-      await this.events
-        .record({ kind: 'ticket', result: 'failure', errorCode: 'ticket_invalid', ip: client.ip, userAgent: client.userAgent })
-        .catch((error: Error) => this.logger.warn(`Could not record a login event: ${error.message}`));
-      throw new AppError('ticket_invalid');
+    try {
+      if (!spent || !verifierMatches(spent.challenge, verifier)) throw new AppError('ticket_invalid');
+      return await this.logins.openSession({
+        identityId: spent.identityId,
+        isNew: spent.isNew,
+        appKey: spent.appKey,
+        client,
+        authenticatedAt: spent.authenticatedAt,
+        handedOverBy: spent.issuerSessionId,
+      });
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'ticket_invalid') await this.recordRefusal(client);
+      throw error;
     }
-    return this.logins.openSession({ identityId: spent.identityId, isNew: spent.isNew, appKey: spent.appKey, client, authenticatedAt: spent.authenticatedAt });
+  }
+
+  private async recordRefusal(client: ClientInfo): Promise<void> {
+    await this.events
+      .record({ kind: 'ticket', result: 'failure', errorCode: 'ticket_invalid', ip: client.ip, userAgent: client.userAgent })
+      .catch((error: Error) => this.logger.warn(`Could not record a login event: ${error.message}`));
   }
 
   onModuleDestroy(): void {

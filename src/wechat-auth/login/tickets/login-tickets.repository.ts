@@ -10,7 +10,18 @@ export interface NewLoginTicket {
   authenticatedAt?: Date | null;
   /** A browser login's ticket: SHA-256 of the verifier the browser must show (PKCE). */
   challenge?: Buffer | null;
+  /** A hand-off ticket: the session that asked for it, which must still be live when the ticket is traded. */
+  issuerSessionId?: string | null;
 }
+
+type SpentRow = {
+  identity_id: string;
+  app_key: string;
+  is_new: boolean;
+  authenticated_at: Date | null;
+  challenge: Buffer | null;
+  issuer_session_id: string | null;
+};
 
 @Injectable()
 export class LoginTicketsRepository {
@@ -18,9 +29,9 @@ export class LoginTicketsRepository {
 
   async create(ticketHash: Buffer, ticket: NewLoginTicket, ttlSeconds: number): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO login_tickets (ticket_hash, identity_id, app_key, is_new, authenticated_at, challenge, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))`,
-      [ticketHash, ticket.identityId, ticket.appKey, ticket.isNew, ticket.authenticatedAt ?? null, ticket.challenge ?? null, ttlSeconds],
+      `INSERT INTO login_tickets (ticket_hash, identity_id, app_key, is_new, authenticated_at, challenge, issuer_session_id, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8))`,
+      [ticketHash, ticket.identityId, ticket.appKey, ticket.isNew, ticket.authenticatedAt ?? null, ticket.challenge ?? null, ticket.issuerSessionId ?? null, ttlSeconds],
     );
   }
 
@@ -43,12 +54,20 @@ export class LoginTicketsRepository {
   /** Spends a ticket: of two requests presenting it at once, only one gets it. */
   async spend(ticketHash: Buffer): Promise<NewLoginTicket | null> {
     const [rows] = (await this.dataSource.query(
-      `DELETE FROM login_tickets WHERE ticket_hash = $1 AND expires_at > now() RETURNING identity_id, app_key, is_new, authenticated_at, challenge`,
+      `DELETE FROM login_tickets WHERE ticket_hash = $1 AND expires_at > now()
+       RETURNING identity_id, app_key, is_new, authenticated_at, challenge, issuer_session_id`,
       [ticketHash],
-    )) as [Array<{ identity_id: string; app_key: string; is_new: boolean; authenticated_at: Date | null; challenge: Buffer | null }>, number];
+    )) as [SpentRow[], number];
     const row = rows[0];
     return row
-      ? { identityId: row.identity_id, appKey: row.app_key, isNew: row.is_new, authenticatedAt: row.authenticated_at, challenge: row.challenge }
+      ? {
+          identityId: row.identity_id,
+          appKey: row.app_key,
+          isNew: row.is_new,
+          authenticatedAt: row.authenticated_at,
+          challenge: row.challenge,
+          issuerSessionId: row.issuer_session_id,
+        }
       : null;
   }
 
