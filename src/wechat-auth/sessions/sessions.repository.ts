@@ -126,15 +126,19 @@ const OPEN_SESSION = new Statement(
 );
 
 /**
- * A session for user $1 handed over by its live session $10: both rows
- * share-locked while it is made. Ending session $10 (revokeOfUser) therefore
- * either goes first, and nothing opens, or waits for this statement and
- * then ends the session it opened as well.
+ * A session for user $1 handed over by the user's live session $10: both
+ * rows share-locked while it is made, the user's first (the order logins and
+ * merges lock in: session $10 is locked only once its user is). Ending
+ * session $10 (revokeOfUser) therefore either goes first, and nothing opens,
+ * or waits for this statement and then ends the session it opened as well.
  */
 const OPEN_HANDED_OVER_SESSION = new Statement(
   openSessionSql(
-    `handing AS (SELECT user_id FROM sessions WHERE id = $10 AND revoked_at IS NULL AND expires_at > now() FOR SHARE),
-     owner AS (SELECT id FROM users WHERE id = $1 AND status = 'active' AND id IN (SELECT user_id FROM handing) FOR SHARE)`,
+    `active_user AS (SELECT id FROM users WHERE id = $1 AND status = 'active' FOR SHARE),
+     handing AS (
+       SELECT id FROM sessions WHERE id = $10 AND user_id IN (SELECT id FROM active_user) AND revoked_at IS NULL AND expires_at > now() FOR SHARE
+     ),
+     owner AS (SELECT id FROM active_user WHERE EXISTS (SELECT 1 FROM handing))`,
     (pushedOut) => `SELECT opened.id, ${pushedOut} AS pushed_out FROM opened`,
   ),
 );
