@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { SignUpAndUniquePhone1764370000000 } from '../../src/wechat-auth/migrations/1764370000000-sign-up-and-unique-phone';
+import { SignupTicketChallenges1764430000000 } from '../../src/wechat-auth/migrations/1764430000000-signup-ticket-challenges';
 import { bearer } from '../support/miniprogram-data';
 import { loginAs, persona, startTestApp, TestApp, uniquePhone } from '../support/test-app';
 
@@ -10,6 +11,13 @@ describe('the migration that makes the verified phone unique', () => {
   afterAll(() => t.close());
   const db = () => t.app.get(DataSource);
 
+  /**
+   * The migration's down drops signup_tickets and its up makes the table as it
+   * was then: the later migrations of that table run again, so the database
+   * the other test files share is left at today's schema.
+   */
+  const LATER_MIGRATIONS_OF_ITS_TABLES = [new SignupTicketChallenges1764430000000()];
+
   /** Undoes the migration, gives the users one phone as the old schema allowed, and migrates again. */
   async function migrateOver(phone: string, userIds: string[]): Promise<void> {
     const runner = db().createQueryRunner();
@@ -19,6 +27,7 @@ describe('the migration that makes the verified phone unique', () => {
       await migration.down(runner);
       await runner.query(`UPDATE users SET phone = $2 WHERE id = ANY($1)`, [userIds, phone]);
       await migration.up(runner);
+      for (const later of LATER_MIGRATIONS_OF_ITS_TABLES) await later.up(runner);
       await runner.commitTransaction();
     } catch (error) {
       await runner.rollbackTransaction();
