@@ -1,11 +1,19 @@
 import { existsSync } from 'node:fs';
 import { Browser, chromium } from 'playwright-core';
-import { persona, startTestApp, TestApp } from '../../support/test-app';
+import { phoneCode } from '../../support/miniprogram-data';
+import { persona, startTestApp, TestApp, uniquePhone } from '../../support/test-app';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`Skipping the browser test: no Chromium at ${CHROMIUM} (apt-get install chromium).`);
 const describeInBrowser = haveChromium ? describe : describe.skip;
+
+function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
 
 describeInBrowser('H5 login in a real browser', () => {
   let t: TestApp;
@@ -13,10 +21,7 @@ describeInBrowser('H5 login in a real browser', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -54,6 +59,75 @@ describeInBrowser('H5 login in a real browser', () => {
       expect(await page.textContent('#status')).toBe('Login failed: authorization_denied');
     } finally {
       await page.close();
+    }
+  });
+});
+
+describeInBrowser('H5 sign-up with a phone in a real browser (require-phone)', () => {
+  let t: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    t = await startTestApp({ SIGN_UP_POLICY: 'require-phone' });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function consentAsNewcomer(page: import('playwright-core').Page, user: string): Promise<void> {
+    await page.goto(`${t.url}/demo/h5`);
+    await page.click('#login');
+    await page.waitForURL(/\/sandbox\/connect\/oauth2\/authorize/);
+    await page.fill('#user', user);
+    await page.click('#allow');
+    await page.waitForURL(/\/demo\/h5$/);
+  }
+
+  it('finishes the sign-up with a phone code and the verifier this browser kept', async () => {
+    const user = persona('browser-signup');
+    await t.http.post('/sandbox/personas').send({ user, nickname: 'Signup Sun' }).expect(204);
+    const page = await browser.newPage();
+    try {
+      await consentAsNewcomer(page, user);
+      await page.waitForSelector('#signup:not([hidden])');
+      await page.fill('#phone-code', await phoneCode(t, user, uniquePhone()));
+      await page.click('#finish');
+      await page.waitForSelector('#status[data-done]');
+      expect(await page.textContent('#status')).toBe('Logged in as Signup Sun');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('ignores a sign-up link that another browser started', async () => {
+    const user = persona('browser-signup-link');
+    const starter = await browser.newPage();
+    let link: string;
+    try {
+      // The starter only shows its sign-up form: the ticket in the callback's redirect stays good.
+      await starter.goto(`${t.url}/demo/h5`);
+      await starter.click('#login');
+      await starter.waitForURL(/\/sandbox\/connect\/oauth2\/authorize/);
+      await starter.fill('#user', user);
+      const callback = starter.waitForResponse((response) => response.url().includes('/callback'));
+      await starter.click('#allow');
+      link = (await callback).headers().location;
+    } finally {
+      await starter.close();
+    }
+    expect(link).toMatch(/#signupTicket=/);
+
+    const reader = await browser.newContext();
+    const page = await reader.newPage();
+    try {
+      await page.goto(new URL(link, t.url).toString());
+      await page.waitForSelector('#status[data-done]');
+      expect(await page.textContent('#status')).toBe('Ignored a login this page did not start.');
+      expect(await page.isHidden('#signup')).toBe(true);
+    } finally {
+      await reader.close();
     }
   });
 });
