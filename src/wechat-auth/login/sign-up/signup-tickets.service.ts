@@ -19,6 +19,13 @@ export interface SignUpPending {
   expiresIn: number;
 }
 
+/** Whom a held sign-up is for: the WeChat identity the login found unknown. */
+export interface HeldIdentity {
+  app: WechatApp;
+  openid: string;
+  unionid: string | null;
+}
+
 // Long enough to read the page and tap WeChat's phone button; the ticket is all a phone sign-up needs besides the phone.
 export const SIGNUP_TICKET_TTL_SECONDS = 600;
 
@@ -57,12 +64,12 @@ export class SignupTickets {
   }
 
   /**
-   * The app of a held sign-up, without spending it; null when the ticket is
-   * unknown, used or expired. A ticket of an OAuth login presented without its
-   * browser's verifier is burnt as it is refused: a link's ticket is good in
-   * no other browser, not even after a guess.
+   * The app and identity of a held sign-up, without spending it; null when
+   * the ticket is unknown, used or expired. A ticket of an OAuth login
+   * presented without its browser's verifier is burnt as it is refused: a
+   * link's ticket is good in no other browser, not even after a guess.
    */
-  async peekApp(signupTicket: string, verifier: string | undefined): Promise<WechatApp | null> {
+  async peek(signupTicket: string, verifier: string | undefined): Promise<HeldIdentity | null> {
     if (!TICKET_PATTERN.test(signupTicket)) return null;
     const ticketHash = hashTicket(signupTicket);
     const held = await this.tickets.find(ticketHash);
@@ -71,7 +78,12 @@ export class SignupTickets {
       await this.tickets.spend(ticketHash);
       return null;
     }
-    return this.apps.resolve(held.appKey, WECHAT_APP_TYPES);
+    return { app: this.apps.resolve(held.appKey, WECHAT_APP_TYPES), openid: held.identity.openid, unionid: held.identity.unionid };
+  }
+
+  /** Spends the ticket for nothing: it was presented by someone it is not good for. */
+  async burn(signupTicket: string): Promise<void> {
+    if (TICKET_PATTERN.test(signupTicket)) await this.tickets.spend(hashTicket(signupTicket));
   }
 
   /** Spends the ticket: the identity it held, as WeChat vouched for it. */
