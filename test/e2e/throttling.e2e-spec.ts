@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { bearer, callsDuring, GET_PHONE_NUMBER, PHONE } from '../support/miniprogram-data';
+import { bearer, callsDuring, GET_PHONE_NUMBER, PHONE, phoneCode } from '../support/miniprogram-data';
 import { oauthJourney } from '../support/oauth';
 import { loginAs, persona, startTestApp, TestApp, unknownCode, upstreamCalls, wxLogin } from '../support/test-app';
 
@@ -91,6 +91,36 @@ describe('sign-in throttling by failures, with default limits', () => {
       return journey.callback.headers.location as string;
     });
     expect(locations).toEqual(Array(40).fill('/back#error=authorization_denied'));
+  });
+});
+
+describe('sign-in throttling of the phone sign-up, which carries two WeChat codes', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ ...DEFAULTS, SIGN_UP_POLICY: 'require-phone' });
+  });
+  beforeEach(() => t.app.get(DataSource).query('DELETE FROM rate_limits'));
+  afterAll(() => t.close());
+
+  it('counts wx.login codes WeChat rejects against the address, stops them reaching WeChat, and never asks for the phone; the ticket survives', async () => {
+    const [address, user] = [newAddress(), persona('throttled-signup')];
+    const pending = await t.http.post(LOGIN).set('x-forwarded-for', address).send({ code: await wxLogin(t, user) }).expect(200);
+    const { signupTicket } = pending.body as { signupTicket: string };
+    let statuses: number[] = [];
+    const [loginCalls, phoneCalls] = await callsDuring(t, [JSCODE2SESSION, GET_PHONE_NUMBER], async () => {
+      statuses = await inWaves(Array.from({ length: 60 }, unknownCode), 5, async (loginCode) =>
+        (await t.http.post('/auth/signup/phone').set('x-forwarded-for', address).send({ signupTicket, code: unknownCode(), loginCode })).status,
+      );
+    });
+    expect(statuses.filter((status) => status === 401).length).toBeGreaterThanOrEqual(30);
+    expect(statuses).toContain(429);
+    expect(loginCalls).toBeLessThanOrEqual(40);
+    expect(phoneCalls).toBe(0);
+
+    await t.http.post('/auth/signup/phone').set('x-forwarded-for', address).send({ signupTicket, code: await phoneCode(t, user), loginCode: await wxLogin(t, user) }).expect(429);
+    const elsewhere = newAddress();
+    await t.http.post('/auth/signup/phone').set('x-forwarded-for', elsewhere).send({ signupTicket, code: await phoneCode(t, user), loginCode: await wxLogin(t, user) }).expect(200);
   });
 });
 
