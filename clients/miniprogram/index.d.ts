@@ -77,7 +77,11 @@ export interface WechatAuthClient {
   login(): Promise<TokenPair | SignUpPending>;
   /** A call with the access token, refreshed or signed in again once when needed. */
   request<T = unknown>(options: { url: string; method?: string; data?: unknown; header?: Record<string, string> }): Promise<ClientResponse<T>>;
-  /** `verifier`: for a ticket from an H5 page's OAuth login, the PKCE verifier that login started with (required then). */
+  /**
+   * Calls wx.login itself and sends its code with the ticket and the phone code: the server accepts only the
+   * ticket's own person (same openid in this Mini Program, or same unionid). `verifier`: for a ticket from an
+   * H5 page's OAuth login, the PKCE verifier that login started with (required then).
+   */
   signUpWithPhone(signupTicket: string, phoneCode: string, verifier?: string): Promise<TokenPair>;
   logout(): Promise<void>;
   bindPhone(phoneCode: string): Promise<{ phoneNumber: string; purePhoneNumber: string; countryCode: string }>;

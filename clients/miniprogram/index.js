@@ -212,12 +212,18 @@ function createClient(options) {
      * For a `require-phone` sign-up: the login's signupTicket and the getPhoneNumber button's code.
      * A sign-up that began in an H5 page's Official Account or website login (#signupTicket= in its URL)
      * also needs `verifier`, the one that page's login started with: without it the ticket is burnt.
+     * A fresh wx.login goes with them: WeChat's answer to it must name the person the ticket is for,
+     * or the server burns the ticket (someone else's ticket, carried here by a link).
      */
     signUpWithPhone: function (signupTicket, code, verifier) {
-      var body = { signupTicket: signupTicket, code: code };
-      if (verifier) body.verifier = verifier;
-      if (options.app) body.app = options.app;
-      return send('POST', '/auth/signup/phone', body).then(signedIn);
+      return wxLoginCode()
+        .then(function (loginCode) {
+          var body = { signupTicket: signupTicket, code: code, loginCode: loginCode };
+          if (verifier) body.verifier = verifier;
+          if (options.app) body.app = options.app;
+          return send('POST', '/auth/signup/phone', body);
+        })
+        .then(signedIn);
     },
 
     logout: function () {

@@ -175,7 +175,8 @@ describe('the Mini Program client kit, finishing a sign-up that began in an H5 p
 
   /** The H5 page's Official Account login of an unknown person: the ticket it lands on, and the verifier it started with. */
   async function h5SignUp(user: string): Promise<{ signupTicket: string; verifier: string }> {
-    const journey = await oauthJourney(t, user);
+    // A page that lets people sign up asks for consent: only then does WeChat name the unionid the Mini Program's wx.login must match.
+    const journey = await oauthJourney(t, user, { scope: 'snsapi_userinfo' });
     const fragment = new URLSearchParams((journey.callback.headers.location as string).split('#')[1]);
     return { signupTicket: fragment.get('signupTicket')!, verifier: journey.verifier };
   }
@@ -190,6 +191,30 @@ describe('the Mini Program client kit, finishing a sign-up that began in an H5 p
     expect((await client.request<{ identities: unknown[] }>({ url: '/auth/me' })).data.identities).toEqual([
       expect.objectContaining({ appType: 'official_account' }),
     ]);
+  });
+
+  it('finishes a sign-up of its own login() with a wx.login of its own, and keeps the pair', async () => {
+    const user = persona('kit-mp');
+    const standIn = standInWx(t, user);
+    const client = createClient({ baseUrl: t.url, wx: standIn.wx });
+    const pending = await client.login();
+    expect(pending).toMatchObject({ next: 'phone' });
+    const signedUp = await client.signUpWithPhone((pending as { signupTicket: string }).signupTicket, await phoneCode(t, user, uniquePhone()));
+    expect(signedUp.user.isNew).toBe(true);
+    expect(standIn.wxLogins).toBe(2);
+    expect(standIn.storage.get(STORAGE_KEY)).toEqual({ accessToken: signedUp.accessToken, refreshToken: signedUp.refreshToken });
+  });
+
+  it('is refused when the ticket and verifier are someone else’s (a link): its own wx.login names another person', async () => {
+    const [sender, reader] = [persona('kit-sender'), persona('kit-reader')];
+    const readerPhone = createClient({ baseUrl: t.url, wx: standInWx(t, reader).wx });
+    const { signupTicket, verifier } = await h5SignUp(sender);
+    await expect(readerPhone.signUpWithPhone(signupTicket, await phoneCode(t, reader, uniquePhone()), verifier)).rejects.toMatchObject({
+      statusCode: 401,
+      code: 'ticket_invalid',
+    });
+    const senderPhone = createClient({ baseUrl: t.url, wx: standInWx(t, sender).wx });
+    await expect(senderPhone.signUpWithPhone(signupTicket, await phoneCode(t, sender, uniquePhone()), verifier)).rejects.toMatchObject({ code: 'ticket_invalid' });
   });
 
   it('is refused without it (a ticket that came as a link), and the ticket is burnt', async () => {
