@@ -7,7 +7,7 @@ const OFFICIAL_ACCOUNT_KEY = DEMO_APPS.find((app) => app.type === 'official_acco
 
 // A frontend's part of the H5 login: start it with a PKCE challenge, take the ticket from the fragment,
 // trade it with the verifier only this browser holds, show who is logged in. Under the require-phone
-// sign-up policy the fragment holds a signupTicket instead: it is finished with a phone code and the same verifier.
+// sign-up policy the fragment holds a signupTicket instead: it is finished with a phone code, a wx.login code and the same verifier.
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>Demo H5 page</title></head>
@@ -17,6 +17,7 @@ const PAGE = `<!doctype html>
 <a id="login" href="#">Log in with WeChat</a>
 <form id="signup" hidden>
   <label>getPhoneNumber code from the Mini Program <input id="phone-code" required></label>
+  <label>wx.login code from the same Mini Program, taken as the button was pressed <input id="login-code" required></label>
   <button id="finish">Finish sign-up</button>
 </form>
 <script>
@@ -52,14 +53,16 @@ document.getElementById('login').addEventListener('click', async (event) => {
     show('Logged in as ' + (me.nickname || me.id));
   };
   if (ticket) return signedIn(await post('/auth/ticket', { ticket, verifier }));
-  // Sign-up: WeChat's phone button exists only in Mini Programs; its code finishes the sign-up with this browser's verifier.
+  // Sign-up: WeChat's phone button exists only in Mini Programs; its code finishes the sign-up with this browser's verifier,
+  // and a wx.login code of that Mini Program, by which WeChat tells the server the button was pressed by this person.
   status.textContent = 'New here: show your phone number to finish signing up.';
   const form = document.getElementById('signup');
   form.hidden = false;
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     form.hidden = true;
-    await signedIn(await post('/auth/signup/phone', { signupTicket, verifier, code: document.getElementById('phone-code').value }));
+    const [code, loginCode] = ['phone-code', 'login-code'].map((id) => document.getElementById(id).value);
+    await signedIn(await post('/auth/signup/phone', { signupTicket, verifier, code, loginCode }));
   });
 })();
 </script>

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Browser, chromium } from 'playwright-core';
 import { phoneCode } from '../../support/miniprogram-data';
-import { persona, startTestApp, TestApp, uniquePhone } from '../../support/test-app';
+import { persona, startTestApp, TestApp, uniquePhone, wxLogin } from '../../support/test-app';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -85,7 +85,7 @@ describeInBrowser('H5 sign-up with a phone in a real browser (require-phone)', (
     await page.waitForURL(/\/demo\/h5$/);
   }
 
-  it('finishes the sign-up with a phone code and the verifier this browser kept', async () => {
+  it('finishes the sign-up with a phone code, a wx.login code of the same person and the verifier this browser kept', async () => {
     const user = persona('browser-signup');
     await t.http.post('/sandbox/personas').send({ user, nickname: 'Signup Sun' }).expect(204);
     const page = await browser.newPage();
@@ -93,9 +93,27 @@ describeInBrowser('H5 sign-up with a phone in a real browser (require-phone)', (
       await consentAsNewcomer(page, user);
       await page.waitForSelector('#signup:not([hidden])');
       await page.fill('#phone-code', await phoneCode(t, user, uniquePhone()));
+      // The demo Mini Program's wx.login, which WeChat answers with the same unionid as the Official Account login.
+      await page.fill('#login-code', await wxLogin(t, user));
       await page.click('#finish');
       await page.waitForSelector('#status[data-done]');
       expect(await page.textContent('#status')).toBe('Logged in as Signup Sun');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('refuses the sign-up when the wx.login code is another person’s', async () => {
+    const user = persona('browser-signup');
+    const page = await browser.newPage();
+    try {
+      await consentAsNewcomer(page, user);
+      await page.waitForSelector('#signup:not([hidden])');
+      await page.fill('#phone-code', await phoneCode(t, user, uniquePhone()));
+      await page.fill('#login-code', await wxLogin(t, persona('someone-else')));
+      await page.click('#finish');
+      await page.waitForSelector('#status[data-done]');
+      expect(await page.textContent('#status')).toBe('Login failed: ticket_invalid');
     } finally {
       await page.close();
     }
