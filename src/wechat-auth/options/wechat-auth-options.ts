@@ -62,8 +62,11 @@ export interface WechatAuthModuleOptions {
    * Who becomes a user by signing in with WeChat (default `create`: everyone).
    * `existing-only`: only identities already bound to a user sign in; others
    * get `account_not_found`. `require-phone`: an unknown identity gets a
-   * `signupTicket` and must show its phone (`POST /auth/signup/phone`); it
-   * then joins the user holding that verified phone, or a new one. Or a
+   * `signupTicket` and must show its phone in a Mini Program, with a fresh
+   * wx.login code that WeChat answers with the same person (`POST
+   * /auth/signup/phone`; across apps that takes a unionid, so the apps must be
+   * bound to one Open Platform account); it then joins the user holding that
+   * verified phone, or a new one. Or a
    * `SignUpHook` of the host that decides per identity.
    */
   signUp?: SignUpPolicy;

@@ -15,7 +15,7 @@ import { PhoneSignUpDto } from './sign-up.dto';
 export class SignUpController {
   constructor(private readonly signUps: PhoneSignUp) {}
 
-  /** Sign-up policy `require-phone`: the login's signupTicket and a getPhoneNumber code. */
+  /** Sign-up policy `require-phone`: the login's signupTicket, a getPhoneNumber code and a wx.login code of the ticket's person. */
   @Public()
   @Post('phone')
   @ThrottleSignIn()
