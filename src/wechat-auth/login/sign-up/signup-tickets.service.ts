@@ -26,7 +26,7 @@ export interface HeldIdentity {
   unionid: string | null;
 }
 
-// Long enough to read the page and tap WeChat's phone button; the ticket is all a phone sign-up needs besides the phone.
+// Long enough to read the page and tap WeChat's phone button.
 export const SIGNUP_TICKET_TTL_SECONDS = 600;
 
 const sealContext = (ticketHash: Buffer) => `signup_tickets.session_key:${ticketHash.toString('hex')}`;
