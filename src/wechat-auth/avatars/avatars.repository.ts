@@ -8,13 +8,22 @@ import type { AvatarImage } from './avatar-image';
 export class AvatarsRepository {
   constructor(@InjectWechatAuthDataSource() private readonly dataSource: DataSource) {}
 
-  /** Keeps the picture as the user's one avatar, replacing any earlier one. */
-  async replace(userId: string, name: string, image: AvatarImage): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO avatars (name, user_id, content_type, bytes) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (user_id) DO UPDATE SET name = EXCLUDED.name, content_type = EXCLUDED.content_type, bytes = EXCLUDED.bytes, created_at = now()`,
+  /**
+   * Keeps the picture as the user's one avatar, replacing any earlier one;
+   * false when the user is deleted or merged away. The user's row is locked
+   * for the insert: an account deletion or a merge in progress (both lock it
+   * first) is waited for, and then no picture is kept for the tombstone or
+   * for a user that no longer exists.
+   */
+  async replace(userId: string, name: string, image: AvatarImage): Promise<boolean> {
+    const kept = (await this.dataSource.query(
+      `INSERT INTO avatars (name, user_id, content_type, bytes)
+       SELECT $1::text, id, $3::text, $4::bytea FROM users WHERE id = $2 AND status <> 'deleted' FOR KEY SHARE
+       ON CONFLICT (user_id) DO UPDATE SET name = EXCLUDED.name, content_type = EXCLUDED.content_type, bytes = EXCLUDED.bytes, created_at = now()
+       RETURNING name`,
       [name, userId, image.contentType, image.bytes],
-    );
+    )) as unknown[];
+    return kept.length > 0;
   }
 
   async find(name: string): Promise<AvatarImage | null> {

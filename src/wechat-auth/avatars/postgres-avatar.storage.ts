@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { AppError } from '../core/errors/app-error';
 import { AvatarContentType } from './avatar-image';
 import { AvatarStorage, StoredAvatarRequest } from './avatar-storage';
 import { AvatarsRepository } from './avatars.repository';
@@ -11,7 +12,7 @@ export class PostgresAvatarStorage implements AvatarStorage {
 
   async put(avatar: StoredAvatarRequest): Promise<string> {
     const name = `${randomBytes(16).toString('base64url')}.${EXTENSIONS[avatar.contentType]}`;
-    await this.avatars.replace(avatar.userId, name, avatar);
+    if (!(await this.avatars.replace(avatar.userId, name, avatar))) throw new AppError('session_revoked', 'This account no longer exists. Sign in again.');
     return `${avatar.servedFrom}/${name}`;
   }
 }

@@ -55,8 +55,8 @@ export class IdentityBinder {
     if (others.some((other) => other.status !== 'active')) throw new AppError('user_disabled', 'That WeChat account belongs to a disabled account.');
 
     for (const other of others) {
-      await this.lifecycle.inTransaction('users.merged', { fromUserId: other.id, intoUserId: userId, manager: tx.manager });
-      revoked.push(...(await tx.mergeUsers(other.id, userId)).events);
+      const merge = { fromUserId: other.id, intoUserId: userId, manager: tx.manager };
+      revoked.push(...(await tx.mergeUsers(other.id, userId, () => this.lifecycle.inTransaction('users.merged', merge))).events);
       await tx.recordMerge(other.id, userId, app.key);
     }
     const [personUnionid] = unionids;

@@ -180,8 +180,8 @@ export class IdentityLinker {
       // Users before identities, the order every login locks rows in, so a concurrent login cannot deadlock with this one.
       if (unionUser && unionUser.id !== userId) {
         // The same person was known as two users: keep the one the unionid already names.
-        await this.lifecycle.inTransaction('users.merged', { fromUserId: userId, intoUserId: unionUser.id, manager: tx.manager });
-        revoked.push(...(await tx.mergeUsers(userId, unionUser.id)).events);
+        const merge = { fromUserId: userId, intoUserId: unionUser.id, manager: tx.manager };
+        revoked.push(...(await tx.mergeUsers(userId, unionUser.id, () => this.lifecycle.inTransaction('users.merged', merge))).events);
         await tx.recordMerge(userId, unionUser.id, app.key);
         userId = unionUser.id;
       } else if (!unionUser && !identity.user?.unionid) {

@@ -200,14 +200,17 @@ export class IdentityTransaction {
 
   /**
    * Moves everything of `fromUserId` to `intoUserId` and deletes the emptied
-   * user: identities, sessions and login history follow, and profile fields
-   * the survivor lacks are taken over.
+   * user: `within` runs first, in the same transaction (the lifecycle
+   * subscribers move their modules' rows), then identities, sessions and
+   * login history follow, and profile fields the survivor lacks are taken over.
    */
-  async mergeUsers(fromUserId: string, intoUserId: string): Promise<MergeRevocations> {
+  async mergeUsers(fromUserId: string, intoUserId: string, within: () => Promise<void>): Promise<MergeRevocations> {
     const params = [fromUserId, intoUserId];
-    // Locked first: a session being opened for the vanishing user waits and then fails its foreign key
-    // (and is retried for the survivor) instead of slipping in after the move and dying with the row.
+    // Locked first, before any row moves: a session being opened (or an avatar kept) for the vanishing user waits and
+    // then fails its foreign key or finds no user (and is retried for the survivor, or refused) instead of slipping in
+    // after the move and dying with the row.
     const [from] = (await this.db.query('SELECT phone FROM users WHERE id = $1 FOR UPDATE', [fromUserId])) as Array<{ phone: string | null }>;
+    await within();
     // One user per verified phone: the phone leaves the merged-away user before the survivor may take it.
     if (from?.phone) await this.db.query('UPDATE users SET phone = NULL WHERE id = $1', [fromUserId]);
     await this.db.query('UPDATE wechat_identities SET user_id = $2 WHERE user_id = $1', params);
