@@ -9,6 +9,14 @@ import { UserView } from '../users/user.view';
 import { uploadedPicture } from './avatar-upload';
 import { OwnAvatar } from './own-avatar.service';
 
+/**
+ * A picture may be kept by shared caches for a day, not for good: its name is
+ * random and never reused, so a cached copy is never wrong, but a deleted
+ * account's picture (or one its owner replaced) must leave CDNs and proxies
+ * within a day. Errors are never cached (see AllExceptionsFilter).
+ */
+const PICTURE_CACHE_CONTROL = 'public, max-age=86400, immutable';
+
 @ApiTags('sessions')
 @FollowsApiConventions()
 @Controller('auth')
@@ -27,10 +35,10 @@ export class AvatarsController {
     return this.avatars.replace(caller.id, await uploadedPicture(request), routePrefix);
   }
 
-  /** Public like any avatar URL WeChat hands out; the name is random, and a new upload gets a new one, so it is cached for good. */
+  /** Public like any avatar URL WeChat hands out; the name is random, and a new upload gets a new one. */
   @Public()
   @Get('avatars/:name')
-  @Header('Cache-Control', 'public, max-age=31536000, immutable')
+  @Header('Cache-Control', PICTURE_CACHE_CONTROL)
   @Header('X-Content-Type-Options', 'nosniff')
   @Header('Content-Security-Policy', "default-src 'none'; sandbox")
   async picture(@Param('name') name: string): Promise<StreamableFile> {

@@ -21,6 +21,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const { body, headers } = toErrorResponse(exception);
     if (body.statusCode >= 500 && !(exception instanceof AppError)) this.logUnexpected(exception, body.error);
     if (httpAdapter.isHeadersSent(response)) return;
+    // An error is never stored by a cache, whatever the route sends when it succeeds (a public picture): a passing outage or a missing picture must not be pinned in a CDN.
+    httpAdapter.setHeader(response, 'Cache-Control', 'no-store');
     for (const [name, value] of Object.entries(headers)) httpAdapter.setHeader(response, name, value);
     httpAdapter.reply(response, body, body.statusCode);
   }
