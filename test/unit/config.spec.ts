@@ -6,7 +6,15 @@ const app = (fields: Record<string, unknown>) => ({ key: 'shop', type: 'miniprog
 const DATABASE_URL = 'postgres://wechat:s3cret@db:5432/wechat_auth';
 const REAL_DATA_KEY = 'q1Vd3Xo6Zt9Lc2Bn5Mk8Rp0Sw4Hy7Jg1Fe3Da6Ub9Ci=';
 const production = (env: Record<string, string>) =>
-  loadAppConfig({ NODE_ENV: 'production', DATABASE_URL, JWT_SECRET: REAL_SECRET, DATA_ENCRYPTION_KEY: REAL_DATA_KEY, WECHAT_APPS: JSON.stringify([app({})]), ...env });
+  loadAppConfig({
+    NODE_ENV: 'production',
+    DATABASE_URL,
+    JWT_SECRET: REAL_SECRET,
+    DATA_ENCRYPTION_KEY: REAL_DATA_KEY,
+    WECHAT_APPS: JSON.stringify([app({})]),
+    PUBLIC_BASE_URL: 'https://api.shop.example',
+    ...env,
+  });
 
 function problem(load: () => unknown): string {
   try {
@@ -54,6 +62,8 @@ describe('configuration', () => {
     ['a short JWT secret', { JWT_SECRET: 'short' }, /JWT_SECRET: must be at least 32 characters/],
     ['no WeChat apps', { WECHAT_APPS: '' }, /WECHAT_APPS must be set in production/],
     ['no data encryption key', { DATA_ENCRYPTION_KEY: '' }, /DATA_ENCRYPTION_KEY must be set in production/],
+    // A Mini Program only set-up has no OAuth callback, but its uploaded avatars would point at http://127.0.0.1:<port>.
+    ['no public base URL for a Mini Program only', { PUBLIC_BASE_URL: '' }, /PUBLIC_BASE_URL must be set in production \(avatar URLs/],
   ])('refuses production with %s, in one line', (_label, env, message) => {
     const withUnset = Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value || undefined]));
     expect(problem(() => production(withUnset as Record<string, string>))).toMatch(message);

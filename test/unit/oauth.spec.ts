@@ -54,9 +54,10 @@ describe('OAuth configuration', () => {
     expect(loadAppConfig({ NODE_ENV: 'test' }).wechat.codeExchangeWindowSeconds).toBe(30);
   });
 
-  it('refuses production OAuth apps without PUBLIC_BASE_URL', () => {
+  it('refuses production without PUBLIC_BASE_URL, OAuth apps or not (avatar URLs are built from it too)', () => {
     expect(errorOf(() => production({}))).toMatch(/PUBLIC_BASE_URL must be set in production/);
-    expect(errorOf(() => production({ WECHAT_APPS: JSON.stringify([app('miniprogram')]) }))).toBe('no error');
+    expect(errorOf(() => production({ WECHAT_APPS: JSON.stringify([app('miniprogram')]) }))).toMatch(/PUBLIC_BASE_URL must be set in production \(avatar URLs/);
+    expect(errorOf(() => production({ WECHAT_APPS: JSON.stringify([app('miniprogram')]), PUBLIC_BASE_URL: 'https://api.shop.example' }))).toBe('no error');
   });
 
   it.each([

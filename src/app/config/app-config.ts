@@ -148,9 +148,8 @@ function productionProblems(env: Env): string[] {
   if (!env.DATA_ENCRYPTION_KEY) problems.push('DATA_ENCRYPTION_KEY must be set in production (it encrypts session keys and app access tokens at rest)');
   const demoAppids = new Set(DEMO_APPS.map((app) => app.appid));
   if (env.WECHAT_APPS?.some((app) => demoAppids.has(app.appid))) problems.push('WECHAT_APPS uses a sandbox demo app in production');
-  if (env.WECHAT_APPS?.some((app) => app.type !== 'miniprogram') && !env.PUBLIC_BASE_URL) {
-    problems.push('PUBLIC_BASE_URL must be set in production when an official_account or website app is configured (OAuth callbacks are built from it)');
-  }
+  // This service keeps uploaded avatars itself (the module's default storage): their URLs, like OAuth callbacks, start with it.
+  if (!env.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL must be set in production (avatar URLs and OAuth callbacks are built from it)');
   if (env.WECHAT_APPS?.some((app) => app.openPlatformBound !== undefined)) {
     problems.push('WECHAT_APPS: openPlatformBound is a sandbox setting; WeChat itself says whether an app is bound');
   }

@@ -2,6 +2,7 @@ import { Controller, Get, Header, HttpCode, Param, Post, Req, StreamableFile } f
 import { ApiBearerAuth, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { FollowsApiConventions } from '../core/http/http-conventions';
 import type { HttpRequest } from '../core/http/http-request';
+import { matchedRoute } from '../core/http/matched-route';
 import { AuthUser } from '../tokens/auth-user';
 import { CurrentUser } from '../tokens/decorators/current-user.decorator';
 import { Public } from '../tokens/decorators/public.decorator';
@@ -31,7 +32,8 @@ export class AvatarsController {
   @ApiConsumes('image/png', 'image/jpeg', 'image/webp', 'multipart/form-data')
   @ApiOkResponse({ type: UserView })
   async upload(@CurrentUser() caller: AuthUser, @Req() request: HttpRequest): Promise<UserView> {
-    const routePrefix = request.url.split('?')[0].replace(/\/auth\/me\/avatar\/?$/, '');
+    // The prefix the app serves this module under, from the route the router matched: the request target is the client's to write.
+    const routePrefix = matchedRoute(request).replace(/\/auth\/me\/avatar$/, '');
     return this.avatars.replace(caller.id, await uploadedPicture(request), routePrefix);
   }
 
