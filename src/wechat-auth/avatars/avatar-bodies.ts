@@ -1,13 +1,15 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { AVATAR_BODY_MAX_BYTES, AVATAR_BODY_TYPES } from './avatar-upload';
+import { STREAMED_BODY_TYPES } from '../core/http/streamed-bodies';
 
 /**
- * Fastify refuses bodies of a type it has no parser for (415) and caps all
- * at its bodyLimit; the avatar route needs pictures of up to 1 MB as bytes.
- * A parser the host registered for one of these types is left alone.
- * Express needs nothing: its parsers leave these bodies in the stream.
+ * Fastify refuses a body it has no parser for, and its parsers read the body
+ * before any guard runs. The parsers here read nothing: the body stays in the
+ * request stream, as on Express, for the avatar route to read once its
+ * guards let the caller through (and every other route of the module refuses
+ * it unread: StreamedBodyGuard). A parser the host registered for one of
+ * these types is left alone.
  */
 @Injectable()
 export class AvatarBodies implements OnModuleInit {
@@ -17,9 +19,8 @@ export class AvatarBodies implements OnModuleInit {
     const adapter = this.adapterHost.httpAdapter;
     if (adapter?.getType() !== 'fastify') return;
     const fastify = adapter.getInstance<FastifyInstance>();
-    for (const type of AVATAR_BODY_TYPES) {
-      if (fastify.hasContentTypeParser(type)) continue;
-      fastify.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: AVATAR_BODY_MAX_BYTES }, (_request, body, done) => done(null, body));
+    for (const type of STREAMED_BODY_TYPES) {
+      if (!fastify.hasContentTypeParser(type)) fastify.addContentTypeParser(type, (_request, _payload, done) => done(null));
     }
   }
 }

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swag
 import { FollowsApiConventions } from '../core/http/http-conventions';
 import type { HttpRequest } from '../core/http/http-request';
 import { matchedRoute } from '../core/http/matched-route';
+import { ReadsStreamedBody } from '../core/http/streamed-bodies';
 import { AuthUser } from '../tokens/auth-user';
 import { CurrentUser } from '../tokens/decorators/current-user.decorator';
 import { Public } from '../tokens/decorators/public.decorator';
@@ -26,6 +27,7 @@ export class AvatarsController {
 
   /** The caller's picture: a PNG, JPEG or WebP of at most 1 MB, as the body or as wx.uploadFile's multipart file. */
   @Post('me/avatar')
+  @ReadsStreamedBody()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @ApiBearerAuth()

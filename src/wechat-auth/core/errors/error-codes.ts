@@ -5,6 +5,7 @@
 export const ERROR_CODES = {
   invalid_request: { status: 400, message: 'The request is malformed.' },
   payload_too_large: { status: 413, message: 'The request body is larger than 64 KiB.' },
+  unsupported_media_type: { status: 415, message: 'Send this request with a JSON body (Content-Type: application/json).' },
   unknown_app: { status: 404, message: 'No WeChat app of that kind is configured under that key.' },
   wechat_code_invalid: { status: 401, message: 'WeChat rejected the code: it is wrong, expired or belongs to another app.' },
   wechat_code_used: { status: 409, message: 'This code has already been used. Call wx.login again for a fresh code.' },
