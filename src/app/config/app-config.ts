@@ -32,6 +32,17 @@ export class AppConfig {
   httpPlatform!: Env['HTTP_PLATFORM'];
   /** Whose X-Forwarded-For to believe for the client's address (Express's and Fastify's `trustProxy`); false: nobody's. */
   trustProxy!: false | number | string;
+  /** How long a client may take over each part of an exchange, in milliseconds; a client over a limit is cut off. */
+  http!: {
+    /** From a request's first byte to the end of its headers. */
+    headersTimeoutMs: number;
+    /** From a request's first byte to the end of its body. */
+    requestTimeoutMs: number;
+    /** Silence on a connection while a request is read, handled or answered. */
+    idleTimeoutMs: number;
+    /** An open connection between two requests. */
+    keepAliveTimeoutMs: number;
+  };
   logLevel!: Env['LOG_LEVEL'];
   database!: { url?: string; embeddedDir: string; embeddedPort: number; preparedStatements: boolean };
   auth!: {
@@ -168,6 +179,10 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const env = parsed.data;
+  // Node refuses to start a server whose headers may take longer than the whole request.
+  if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS');
+  }
   if (env.NODE_ENV === 'production' || usesRealApps(env)) {
     const problems = productionProblems(env);
     if (problems.length > 0) {
@@ -192,6 +207,12 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
     apiDocs: env.API_DOCS ?? env.NODE_ENV !== 'production',
     httpPlatform: env.HTTP_PLATFORM,
     trustProxy: env.TRUST_PROXY,
+    http: {
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      idleTimeoutMs: env.HTTP_IDLE_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    },
     logLevel: env.LOG_LEVEL,
     database: {
       url: env.DATABASE_URL,

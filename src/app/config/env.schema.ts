@@ -89,6 +89,11 @@ export const envSchema = z.object({
   API_DOCS: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
   HTTP_PLATFORM: z.enum(['express', 'fastify']).default('express'),
   TRUST_PROXY: trustProxySchema.default(false),
+  // How long a client may take, in milliseconds: for its headers, for its whole request (body included), in silence, and idle between requests.
+  HTTP_HEADERS_TIMEOUT_MS: integer(10_000, 1_000, 600_000),
+  HTTP_REQUEST_TIMEOUT_MS: integer(30_000, 1_000, 600_000),
+  HTTP_IDLE_TIMEOUT_MS: integer(60_000, 1_000, 600_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(72_000, 1_000, 600_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   DATABASE_PREPARED_STATEMENTS: z

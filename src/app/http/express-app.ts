@@ -6,10 +6,12 @@ import { toErrorResponse } from '../../wechat-auth';
 import { AppConfig } from '../config/app-config';
 import { PrototypedExpressAdapter } from './express-adapter';
 import { MAX_BODY_BYTES, refusePrototypeKeys } from './json-body';
+import { limitServer } from './server-timeouts';
 
-/** The app on Express: JSON bodies up to 64 KiB, parse errors in API.md's shape, the configured proxies trusted. */
+/** The app on Express: JSON bodies up to 64 KiB, parse errors in API.md's shape, the configured proxies trusted, slow clients cut off. */
 export async function createExpressApp(root: Type | DynamicModule, config: AppConfig, options: NestApplicationOptions): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(root, new PrototypedExpressAdapter(), { ...options, bodyParser: false });
+  limitServer(app.getHttpServer(), config.http);
   app.disable('x-powered-by');
   // Express hashes every answer for an ETag; an API's answers are not revalidated (Fastify sends none either).
   app.disable('etag');

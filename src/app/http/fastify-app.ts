@@ -6,12 +6,18 @@ import { AppError, toErrorResponse } from '../../wechat-auth';
 import { AppConfig } from '../config/app-config';
 import { requestIdOf } from '../logging/request-id';
 import { MAX_BODY_BYTES, refusePrototypeKeys } from './json-body';
+import { serverTimeouts } from './server-timeouts';
 
-/** The app on Fastify, behaving as on Express: the same body rules, parse errors and proxy trust. */
+/** The app on Fastify, behaving as on Express: the same body rules, parse errors, proxy trust and limits on slow clients. */
 export async function createFastifyApp(root: Type | DynamicModule, config: AppConfig, options: NestApplicationOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: MAX_BODY_BYTES,
     trustProxy: config.trustProxy,
+    // Fastify sets these on the server it makes (none by default: a slow client could hold a connection for ever); the rest go to createServer.
+    connectionTimeout: config.http.idleTimeoutMs,
+    requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    http: serverTimeouts(config.http),
     // Express puts no limit on a path parameter: a long one reaches the route and its validation, as here.
     routerOptions: { maxParamLength: 2048 },
     // Fastify names each request itself; the logs must show the same id as on Express.
