@@ -53,7 +53,8 @@ function httpLoggerOptions(config: AppConfig): Options {
         return { statusCode: res.statusCode, ...(typeof location === 'string' ? { headers: { location: redactUrl(location) } } : {}) };
       },
     },
-    customSuccessMessage: (req, res) => `${req.method} ${redactUrl(req.url ?? '')} ${res.statusCode}`,
+    // A request whose client went away before its answer was sent has no status to show.
+    customSuccessMessage: (req, res) => `${req.method} ${redactUrl(req.url ?? '')} ${res.writableEnded ? res.statusCode : 'aborted by the client'}`,
   };
 }
 

@@ -18,6 +18,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const { httpAdapter } = this.adapterHost;
     const response: unknown = host.switchToHttp().getResponse();
+    if (!(exception instanceof AppError) && bodyCutShort(host.switchToHttp().getRequest())) {
+      // What failed was reading a body the client stopped sending (it went away, or the request timeout cut it off): its error, not ours.
+      this.logger.warn(`A request body ended before all of it arrived (${exception instanceof Error ? exception.message : String(exception)})`);
+      exception = new AppError('invalid_request', 'The request body ended before all of it arrived.');
+    }
     const { body, headers } = toErrorResponse(exception);
     if (body.statusCode >= 500 && !(exception instanceof AppError)) this.logUnexpected(exception, body.error);
     if (httpAdapter.isHeadersSent(response)) return;
@@ -33,4 +38,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const detail = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
     this.logger.error(`${code}: ${detail}`);
   }
+}
+
+/** The request's body stopped before its end: Node's request stream (Fastify's raw one) was aborted while being read. */
+function bodyCutShort(request: { raw?: unknown; readableAborted?: unknown } | undefined): boolean {
+  const stream = (request?.raw ?? request) as { readableAborted?: unknown } | undefined;
+  return stream?.readableAborted === true;
 }
