@@ -1,5 +1,6 @@
 import { postJson } from '../support/http';
 import { pkce } from '../support/oauth';
+import { RawConnection } from '../support/raw-http';
 import { DEMO_APPS } from '../../src/sandbox/demo-apps';
 import { spawnApp } from '../support/processes';
 import { HTTP_PLATFORM, TEST_JWT_SECRET, unknownCode } from '../support/test-app';
@@ -50,5 +51,42 @@ describe('logs', () => {
     expect(locations).toEqual(HTTP_PLATFORM === 'express' ? ['/done#ticket=%5BREDACTED%5D'] : []);
     for (const secret of secrets) expect(app.output()).not.toContain(secret);
     expect(app.output()).not.toMatch(/session_key["=:]\s*"?[A-Za-z0-9+/]{20}/);
+  });
+
+  it('tell a client that gave up on its upload, or was cut off by the request timeout, as a client error: a warning without a stack', async () => {
+    const app = await spawnApp({ LOG_LEVEL: 'info', HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '2000' });
+    try {
+      const { code } = (await postJson(`${app.url}/sandbox/wx.login`, { appid: MINIPROGRAM.appid, user: 'logged-upload' })).body;
+      const { accessToken } = (await postJson(`${app.url}/auth/wechat/miniprogram/login`, { code })).body;
+      const upload = `POST /auth/me/avatar HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${accessToken}\r\nContent-Type: image/png\r\nContent-Length: 500000\r\n\r\n`;
+      const abandoned = await RawConnection.open(app.url);
+      abandoned.send(upload);
+      abandoned.send(Buffer.alloc(10_000));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      abandoned.close();
+      // A JSON body given up on is no outage either.
+      const json = await RawConnection.open(app.url);
+      json.send('POST /auth/refresh HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"refreshToken":');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      json.close();
+      const stalled = await RawConnection.open(app.url);
+      stalled.send(upload);
+      stalled.send(Buffer.alloc(10_000));
+      await stalled.hangUp(20_000);
+      const warnings = () => app.output().split('\n').filter((line) => line.includes('request body ended before all of it arrived'));
+      for (let waited = 0; warnings().length < 2 && waited < 5_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      await app.stop();
+    }
+
+    const entries = app.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { level: number; msg?: string; err?: { stack?: string } });
+    const aborted = entries.filter((entry) => entry.msg?.includes('request body ended before all of it arrived'));
+    // The two uploads; Express's JSON parser refuses the JSON body given up on itself, without a line.
+    expect(aborted).toHaveLength(HTTP_PLATFORM === 'express' ? 2 : 3);
+    expect(aborted.every((entry) => entry.level === 40 && !entry.err && !/\n\s+at /.test(entry.msg!))).toBe(true);
+    expect(entries.filter((entry) => entry.level >= 50)).toEqual([]);
+    // The request's own line says what became of it, not the 200 nobody sent.
+    expect(entries.filter((entry) => entry.msg === 'POST /auth/me/avatar aborted by the client')).toHaveLength(2);
+    expect(app.output()).not.toContain('service_unavailable');
   });
 });
