@@ -55,27 +55,33 @@ describe('logs', () => {
 
   it('tell a client that gave up on its upload, or was cut off by the request timeout, as a client error: a warning without a stack', async () => {
     const app = await spawnApp({ LOG_LEVEL: 'info', HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '2000' });
+    const connections: RawConnection[] = [];
     try {
       const { code } = (await postJson(`${app.url}/sandbox/wx.login`, { appid: MINIPROGRAM.appid, user: 'logged-upload' })).body;
       const { accessToken } = (await postJson(`${app.url}/auth/wechat/miniprogram/login`, { code })).body;
       const upload = `POST /auth/me/avatar HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${accessToken}\r\nContent-Type: image/png\r\nContent-Length: 500000\r\n\r\n`;
       const abandoned = await RawConnection.open(app.url);
+      connections.push(abandoned);
       abandoned.send(upload);
       abandoned.send(Buffer.alloc(10_000));
       await new Promise((resolve) => setTimeout(resolve, 300));
       abandoned.close();
       // A JSON body given up on is no outage either.
       const json = await RawConnection.open(app.url);
+      connections.push(json);
       json.send('POST /auth/refresh HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"refreshToken":');
       await new Promise((resolve) => setTimeout(resolve, 300));
       json.close();
       const stalled = await RawConnection.open(app.url);
+      connections.push(stalled);
       stalled.send(upload);
       stalled.send(Buffer.alloc(10_000));
       await stalled.hangUp(20_000);
       const warnings = () => app.output().split('\n').filter((line) => line.includes('request body ended before all of it arrived'));
       for (let waited = 0; warnings().length < 2 && waited < 5_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
     } finally {
+      // A graceful stop waits for open connections: ours go first.
+      connections.forEach((connection) => connection.close());
       await app.stop();
     }
 

@@ -224,6 +224,7 @@ describe('own avatar', () => {
       expect(answer.status).toBe(401);
       expect(await db.query(`SELECT 1 FROM avatars WHERE user_id = ANY($1)`, [[early.user.id, survivor.user.id]])).toHaveLength(0);
     } finally {
+      gate.release();
       connection.close();
     }
   });
