@@ -167,6 +167,16 @@ function productionProblems(env: Env): string[] {
   return [...problems, ...unsafeSettings(env)];
 }
 
+/** Limits on clients that contradict each other or the time a request may take to handle. */
+function timeoutProblems(env: Env): string[] {
+  const problems: string[] = [];
+  // Node refuses to start a server whose headers may take longer than the whole request.
+  if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) problems.push('HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS');
+  // The connection is silent while a sign-in waits on WeChat, up to twice (an app token, then the call): the idle limit must not cut it off first.
+  if (env.HTTP_IDLE_TIMEOUT_MS < 2 * env.WECHAT_TIMEOUT_MS) problems.push('HTTP_IDLE_TIMEOUT_MS must be at least twice WECHAT_TIMEOUT_MS');
+  return problems;
+}
+
 /**
  * Validates the environment and builds the configuration. Throws a ConfigError
  * whose message is one line naming every problem, so start-up can print it and stop.
@@ -179,10 +189,8 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const env = parsed.data;
-  // Node refuses to start a server whose headers may take longer than the whole request.
-  if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
-    throw new ConfigError('Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS');
-  }
+  const timeouts = timeoutProblems(env);
+  if (timeouts.length > 0) throw new ConfigError(`Invalid configuration: ${timeouts.join('; ')}`);
   if (env.NODE_ENV === 'production' || usesRealApps(env)) {
     const problems = productionProblems(env);
     if (problems.length > 0) {
