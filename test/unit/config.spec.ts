@@ -119,8 +119,8 @@ describe('configuration', () => {
     }
   });
 
-  it('limits how long clients may take, 10 s for headers, 30 s for a request, 60 s of silence, 72 s between requests, unless told', () => {
-    expect(loadAppConfig({}).http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, idleTimeoutMs: 60_000, keepAliveTimeoutMs: 72_000 });
+  it('limits how long clients may take, 10 s for headers, 30 s for a request, 60 s of silence, 5 s between requests, unless told', () => {
+    expect(loadAppConfig({}).http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, idleTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000 });
     expect(loadAppConfig({ HTTP_REQUEST_TIMEOUT_MS: '120000', HTTP_IDLE_TIMEOUT_MS: '90000' }).http).toMatchObject({ requestTimeoutMs: 120_000, idleTimeoutMs: 90_000 });
     expect(problem(() => loadAppConfig({ HTTP_REQUEST_TIMEOUT_MS: '0' }))).toMatch(/HTTP_REQUEST_TIMEOUT_MS/);
     expect(problem(() => loadAppConfig({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '15000' }))).toMatch(/HTTP_HEADERS_TIMEOUT_MS must not be longer/);

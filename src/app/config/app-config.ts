@@ -40,7 +40,11 @@ export class AppConfig {
     requestTimeoutMs: number;
     /** Silence on a connection while a request is read, handled or answered. */
     idleTimeoutMs: number;
-    /** An open connection between two requests. */
+    /**
+     * An open connection between two requests (Node's 5 s by default). Behind a load balancer that keeps idle
+     * connections to the service longer, set it above the balancer's idle timeout; a graceful stop on Express waits
+     * up to this long for connections kept alive.
+     */
     keepAliveTimeoutMs: number;
   };
   logLevel!: Env['LOG_LEVEL'];

@@ -93,7 +93,7 @@ export const envSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: integer(10_000, 1_000, 600_000),
   HTTP_REQUEST_TIMEOUT_MS: integer(30_000, 1_000, 600_000),
   HTTP_IDLE_TIMEOUT_MS: integer(60_000, 1_000, 600_000),
-  HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(72_000, 1_000, 600_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(5_000, 1_000, 600_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   DATABASE_PREPARED_STATEMENTS: z
