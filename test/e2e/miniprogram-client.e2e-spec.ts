@@ -1,4 +1,4 @@
-import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
+import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -147,9 +147,14 @@ describe('the Mini Program client kit, against the real app', () => {
     const code = ((await t.http.post('/sandbox/phone-code').send({ appid: MINIPROGRAM.appid, user }).expect(200)).body as { code: string }).code;
     expect(await client.bindPhone(code)).toMatchObject({ phoneNumber: expect.any(String) });
     expect(await client.setNickname('Typed Name')).toMatchObject({ nickname: 'Typed Name' });
-    const file = join(await mkdtemp(join(tmpdir(), 'avatar-')), 'tmp.png');
-    await writeFile(file, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(64)]));
-    expect(await client.uploadAvatar(file)).toMatchObject({ avatarUrl: expect.stringMatching(/\/auth\/avatars\/.+\.png$/) });
+    const folder = await mkdtemp(join(tmpdir(), 'avatar-'));
+    try {
+      const file = join(folder, 'tmp.png');
+      await writeFile(file, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(64)]));
+      expect(await client.uploadAvatar(file)).toMatchObject({ avatarUrl: expect.stringMatching(/\/auth\/avatars\/.+\.png$/) });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
     const { ticket } = await client.webViewTicket();
     await t.http.post('/auth/ticket').send({ ticket }).expect(200);
   });
