@@ -76,47 +76,40 @@ describeInBrowser('H5 sign-up with a phone in a real browser (require-phone)', (
     await t?.close();
   });
 
-  async function consentAsNewcomer(page: import('playwright-core').Page, user: string): Promise<void> {
-    await page.goto(`${t.url}/demo/h5`);
-    await page.click('#login');
-    await page.waitForURL(/\/sandbox\/connect\/oauth2\/authorize/);
-    await page.fill('#user', user);
-    await page.click('#allow');
-    await page.waitForURL(/\/demo\/h5$/);
+  /**
+   * `user` signs in on the demo page as a newcomer and fills the sign-up form
+   * with their own phone code and the wx.login code of `presser`: what the
+   * page then says.
+   */
+  async function signUpInPage(user: string, presser: string): Promise<string | null> {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${t.url}/demo/h5`);
+      await page.click('#login');
+      await page.waitForURL(/\/sandbox\/connect\/oauth2\/authorize/);
+      await page.fill('#user', user);
+      await page.click('#allow');
+      await page.waitForURL(/\/demo\/h5$/);
+      await page.waitForSelector('#signup:not([hidden])');
+      await page.fill('#phone-code', await phoneCode(t, user, uniquePhone()));
+      await page.fill('#login-code', await wxLogin(t, presser));
+      await page.click('#finish');
+      await page.waitForSelector('#status[data-done]');
+      return await page.textContent('#status');
+    } finally {
+      await page.close();
+    }
   }
 
   it('finishes the sign-up with a phone code, a wx.login code of the same person and the verifier this browser kept', async () => {
     const user = persona('browser-signup');
     await t.http.post('/sandbox/personas').send({ user, nickname: 'Signup Sun' }).expect(204);
-    const page = await browser.newPage();
-    try {
-      await consentAsNewcomer(page, user);
-      await page.waitForSelector('#signup:not([hidden])');
-      await page.fill('#phone-code', await phoneCode(t, user, uniquePhone()));
-      // The demo Mini Program's wx.login, which WeChat answers with the same unionid as the Official Account login.
-      await page.fill('#login-code', await wxLogin(t, user));
-      await page.click('#finish');
-      await page.waitForSelector('#status[data-done]');
-      expect(await page.textContent('#status')).toBe('Logged in as Signup Sun');
-    } finally {
-      await page.close();
-    }
+    // The demo Mini Program's wx.login, which WeChat answers with the same unionid as the Official Account login.
+    expect(await signUpInPage(user, user)).toBe('Logged in as Signup Sun');
   });
 
   it('refuses the sign-up when the wx.login code is another person’s', async () => {
-    const user = persona('browser-signup');
-    const page = await browser.newPage();
-    try {
-      await consentAsNewcomer(page, user);
-      await page.waitForSelector('#signup:not([hidden])');
-      await page.fill('#phone-code', await phoneCode(t, user, uniquePhone()));
-      await page.fill('#login-code', await wxLogin(t, persona('someone-else')));
-      await page.click('#finish');
-      await page.waitForSelector('#status[data-done]');
-      expect(await page.textContent('#status')).toBe('Login failed: ticket_invalid');
-    } finally {
-      await page.close();
-    }
+    expect(await signUpInPage(persona('browser-signup'), persona('someone-else'))).toBe('Login failed: ticket_invalid');
   });
 
   it('ignores a sign-up link that another browser started', async () => {
