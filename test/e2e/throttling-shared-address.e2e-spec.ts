@@ -48,6 +48,13 @@ describe('an attacker behind a shared address', () => {
     expect(forged.body.error).toBe('rate_limited');
   });
 
+  it('signs in twice the failure budget of people at once from one address: a burst of honest sign-ins waits, it is not refused', async () => {
+    const address = newAddress();
+    const codes = await Promise.all(Array.from({ length: 2 * BUDGET }, () => wxLogin(t, persona('rush-hour'))));
+    const answers = await Promise.all(codes.map((code) => t.http.post(LOGIN).set('x-forwarded-for', address).send({ code })));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(2 * BUDGET).fill(200));
+  });
+
   it('bogus codes stop further code exchanges from the address, but a signed-in colleague still refreshes', async () => {
     const address = newAddress();
     const colleague = (await login(address, 200)).body as TokenPairBody;

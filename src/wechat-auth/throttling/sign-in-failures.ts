@@ -4,6 +4,7 @@ import { AppError } from '../core/errors/app-error';
 import type { ErrorCode } from '../core/errors/error-codes';
 import { WechatAuthConfig } from '../options/wechat-auth-config';
 import { RefreshTokenCodec } from '../sessions/refresh-token-codec';
+import { CodeExchangeSlots } from './code-exchange-slots';
 import { addressKey, counterKey, SIGN_IN_THROTTLER_STORAGE, WINDOW_MS } from './throttling-keys';
 
 /**
@@ -63,8 +64,10 @@ interface Known {
  * address (an office, a carrier's NAT) cannot lock the others out:
  * - over its `code` budget, any request presenting a WeChat code, before
  *   WeChat is asked: a valid code cannot be told from a bogus one without
- *   spending a call. Codes being exchanged count as failures until they are
- *   answered, so requests fired at once cannot all slip past the budget.
+ *   spending a call. Codes being exchanged count against the budget until
+ *   they are answered: requests fired at once beyond what is left of it wait
+ *   for those answers (CodeExchangeSlots), so a burst of bogus codes cannot
+ *   slip past the budget and a burst of honest sign-ins is only delayed.
  * - over its `token` budget, only refresh tokens that do not bear our
  *   signature, before any counter or lookup. A signed refresh token, a
  *   ticket and every sign-in are served whatever others at the address sent.
@@ -76,7 +79,7 @@ interface Known {
 export class SignInFailures {
   private readonly limit: number;
   private readonly known = new Map<string, Known>();
-  private readonly inFlight = new Map<string, number>();
+  private readonly exchanging = new CodeExchangeSlots();
 
   constructor(
     @Inject(WechatAuthConfig) config: WechatAuthConfig,
@@ -97,7 +100,7 @@ export class SignInFailures {
   /** Refuses the request (rate_limited with Retry-After) when its address is over the budget that gates it. */
   refuseIfOver(req: CredentialCarrier): void {
     const budget = this.budgetGating(req);
-    if (budget !== undefined) this.refuseAbove(req, budget, 0);
+    if (budget !== undefined) this.refuseAbove(this.key(budget, addressKey(req.ip)), 0);
   }
 
   /**
@@ -107,11 +110,8 @@ export class SignInFailures {
    */
   async attempt<T>(req: CredentialCarrier, work: () => Promise<T>, failureOf: (result: T) => string | undefined = () => undefined): Promise<T> {
     const address = addressKey(req.ip);
-    const reservation = presentsCode(req) ? this.key('code', address) : undefined;
-    if (reservation) {
-      this.refuseAbove(req, 'code', this.inFlight.get(reservation) ?? 0);
-      this.inFlight.set(reservation, (this.inFlight.get(reservation) ?? 0) + 1);
-    }
+    const codeBudget = presentsCode(req) ? this.key('code', address) : undefined;
+    if (codeBudget) await this.exchanging.take(codeBudget, (inFlight) => this.refuseAbove(codeBudget, inFlight));
     try {
       const result = await work();
       await this.count(address, failureOf(result));
@@ -120,15 +120,21 @@ export class SignInFailures {
       if (error instanceof AppError) await this.count(address, error.code);
       throw error;
     } finally {
-      if (reservation) this.release(reservation);
+      if (codeBudget) this.exchanging.release(codeBudget);
     }
   }
 
-  private refuseAbove(req: CredentialCarrier, budget: FailureBudget, pending: number): void {
-    const known = this.current(this.key(budget, addressKey(req.ip)));
-    if ((known?.failures ?? 0) + pending < this.limit) return;
-    const seconds = known ? Math.ceil((known.until - Date.now()) / 1000) : 1;
-    throw new AppError('rate_limited', undefined, { 'Retry-After': String(Math.max(1, seconds)) });
+  /**
+   * Refuses (rate_limited with Retry-After) when the budget's known failures
+   * have reached its limit; otherwise whether `pending` answers still to come
+   * leave room for one more attempt.
+   */
+  private refuseAbove(budgetKey: string, pending: number): boolean {
+    const known = this.current(budgetKey);
+    if (known && known.failures >= this.limit) {
+      throw new AppError('rate_limited', undefined, { 'Retry-After': String(Math.max(1, Math.ceil((known.until - Date.now()) / 1000))) });
+    }
+    return (known?.failures ?? 0) + pending < this.limit;
   }
 
   /** Counts a failure against its budget; a counter that cannot be reached loses it (the per-credential limit still holds). */
@@ -149,12 +155,6 @@ export class SignInFailures {
     if (known && known.until > Date.now()) return known;
     if (known) this.known.delete(key);
     return undefined;
-  }
-
-  private release(key: string): void {
-    const left = (this.inFlight.get(key) ?? 1) - 1;
-    if (left > 0) this.inFlight.set(key, left);
-    else this.inFlight.delete(key);
   }
 
   private key(budget: FailureBudget, address: string): string {
