@@ -89,18 +89,18 @@ export class SignInFailures {
     this.limit = config.throttling.failuresPerIpPerMinute;
   }
 
-  /** The budget a request is refused by when its address is over it, if any. */
-  private budgetGating(req: CredentialCarrier): FailureBudget | undefined {
-    if (presentsCode(req)) return 'code';
-    const refreshToken = field(req.body, 'refreshToken');
-    if (refreshToken !== undefined && this.refreshTokens.read(refreshToken) === null) return 'token';
-    return undefined;
-  }
-
-  /** Refuses the request (rate_limited with Retry-After) when its address is over the budget that gates it. */
+  /**
+   * Refuses the request (rate_limited with Retry-After) when its address is
+   * over the budget that gates it: any code over the code budget; over the
+   * token budget, a refresh token without our signature (checked only then:
+   * the refresh checks it again anyway).
+   */
   refuseIfOver(req: CredentialCarrier): void {
-    const budget = this.budgetGating(req);
-    if (budget !== undefined) this.refuseAbove(this.key(budget, addressKey(req.ip)), 0);
+    const address = addressKey(req.ip);
+    if (presentsCode(req)) this.refuseAbove(this.key('code', address), 0);
+    const refreshToken = field(req.body, 'refreshToken');
+    const tokenBudget = this.key('token', address);
+    if (refreshToken !== undefined && this.isSpent(tokenBudget) && this.refreshTokens.read(refreshToken) === null) this.refuseAbove(tokenBudget, 0);
   }
 
   /**
@@ -135,6 +135,10 @@ export class SignInFailures {
       throw new AppError('rate_limited', undefined, { 'Retry-After': String(Math.max(1, Math.ceil((known.until - Date.now()) / 1000))) });
     }
     return (known?.failures ?? 0) + pending < this.limit;
+  }
+
+  private isSpent(budgetKey: string): boolean {
+    return (this.current(budgetKey)?.failures ?? 0) >= this.limit;
   }
 
   /** Counts a failure against its budget; a counter that cannot be reached loses it (the per-credential limit still holds). */

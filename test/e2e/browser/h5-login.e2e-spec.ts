@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { Browser, chromium } from 'playwright-core';
+import { Browser, chromium, Page } from 'playwright-core';
 import { phoneCode } from '../../support/miniprogram-data';
 import { persona, startTestApp, TestApp, uniquePhone, wxLogin } from '../../support/test-app';
 
@@ -13,6 +13,16 @@ function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** From the demo H5 page through WeChat's consent page as `user`, back to the demo page. */
+async function consentOnDemoPage(page: Page, url: string, user: string): Promise<void> {
+  await page.goto(`${url}/demo/h5`);
+  await page.click('#login');
+  await page.waitForURL(/\/sandbox\/connect\/oauth2\/authorize/);
+  await page.fill('#user', user);
+  await page.click('#allow');
+  await page.waitForURL(/\/demo\/h5$/);
 }
 
 describeInBrowser('H5 login in a real browser', () => {
@@ -33,12 +43,7 @@ describeInBrowser('H5 login in a real browser', () => {
     await t.http.post('/sandbox/personas').send({ user, nickname: 'Browser Bai' }).expect(204);
     const page = await browser.newPage();
     try {
-      await page.goto(`${t.url}/demo/h5`);
-      await page.click('#login');
-      await page.waitForURL(/\/sandbox\/connect\/oauth2\/authorize/);
-      await page.fill('#user', user);
-      await page.click('#allow');
-      await page.waitForURL(/\/demo\/h5$/);
+      await consentOnDemoPage(page, t.url, user);
       await page.waitForSelector('#status[data-done]');
       expect(await page.textContent('#status')).toBe('Logged in as Browser Bai');
       // The ticket left the address bar as soon as the page read it.
@@ -84,12 +89,7 @@ describeInBrowser('H5 sign-up with a phone in a real browser (require-phone)', (
   async function signUpInPage(user: string, presser: string): Promise<string | null> {
     const page = await browser.newPage();
     try {
-      await page.goto(`${t.url}/demo/h5`);
-      await page.click('#login');
-      await page.waitForURL(/\/sandbox\/connect\/oauth2\/authorize/);
-      await page.fill('#user', user);
-      await page.click('#allow');
-      await page.waitForURL(/\/demo\/h5$/);
+      await consentOnDemoPage(page, t.url, user);
       await page.waitForSelector('#signup:not([hidden])');
       await page.fill('#phone-code', await phoneCode(t, user, uniquePhone()));
       await page.fill('#login-code', await wxLogin(t, presser));
